@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './seq-batches';
+export * from './seq-iterator';

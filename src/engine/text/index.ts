@@ -1,0 +1,7 @@
+export * from './clean';
+export * from './corpus';
+export * from './errors';
+export * from './stats';
+export * from './token-counter';
+export * from './tokenize';
+export * from './vocab';
