@@ -1,0 +1,69 @@
+/**
+ * The small file-system interface the project store and the importers sit on. Two
+ * implementations: `NodeFileSystem` (the real disk) and `MemoryFileSystem` (tests: crash after
+ * N operations, torn writes, lost unsynced data, flipped bits). Paths are absolute strings.
+ */
+import { AppError } from '../../shared/errors';
+
+export type FsErrorCode = 'NotFound' | 'Exists' | 'NotDirectory' | 'IsDirectory' | 'NotEmpty' | 'Crashed' | 'Io';
+
+const SENTENCES: Record<FsErrorCode, string> = {
+  NotFound: 'The file or folder does not exist.',
+  Exists: 'A file or folder with that name already exists.',
+  NotDirectory: 'A folder was expected but a file was found.',
+  IsDirectory: 'A file was expected but a folder was found.',
+  NotEmpty: 'The folder is not empty.',
+  Crashed: 'The storage stopped responding (simulated crash).',
+  Io: 'The disk reported an error.',
+};
+
+export class FsError extends AppError {
+  declare readonly code: FsErrorCode;
+
+  constructor(code: FsErrorCode, path: string, cause?: unknown) {
+    super(code, SENTENCES[code], { path });
+    this.name = 'FsError';
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+export interface FileStat {
+  kind: 'file' | 'directory';
+  size: number;
+}
+
+export interface ReadHandle {
+  /** Reads up to `buffer.length` bytes at `position`; returns how many were read (0 at end). */
+  read(buffer: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface WriteHandle {
+  write(data: Uint8Array): Promise<void>;
+  /** Makes the written bytes durable (fsync). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `create` fails if the file exists, `truncate` creates or empties it, `append` creates or extends it. */
+export type WriteMode = 'create' | 'truncate' | 'append';
+
+export interface FileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  openRead(path: string): Promise<ReadHandle>;
+  openWrite(path: string, mode: WriteMode): Promise<WriteHandle>;
+  truncate(path: string, length: number): Promise<void>;
+  /** `undefined` when nothing exists at `path`. */
+  stat(path: string): Promise<FileStat | undefined>;
+  /** Entry names, sorted. */
+  readdir(path: string): Promise<string[]>;
+  /** Creates one directory; the parent must exist. */
+  mkdir(path: string): Promise<void>;
+  /** Replaces a file at `to`; a directory may only move to a name that does not exist. */
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  /** Removes an empty directory. */
+  rmdir(path: string): Promise<void>;
+  /** Makes the directory's entries (creations, renames, removals) durable. */
+  syncDir(path: string): Promise<void>;
+}
