@@ -1,0 +1,2 @@
+export type { Kernels } from './kernels';
+export { tsKernels } from './ts-kernels';

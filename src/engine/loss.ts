@@ -1,0 +1,55 @@
+import type { FloatArray } from './tensor';
+
+/*
+ * Softmax cross-entropy over rows of logits, computed through log-sum-exp so large logits
+ * neither overflow nor lose the small probabilities. Sums run in float64 whatever the storage.
+ * Perplexity = exp(mean cross-entropy) (d2l 9.5).
+ */
+
+/** ln Σ_j exp(x[off + j]) over v entries, stable for any finite logits. */
+export function logSumExp(x: ArrayLike<number>, off: number, v: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < v; j++) if (x[off + j]! > max) max = x[off + j]!;
+  if (max === Infinity || max === -Infinity) return max; // NaN entries propagate through the sum below
+  let s = 0;
+  for (let j = 0; j < v; j++) s += Math.exp(x[off + j]! - max);
+  return max + Math.log(s);
+}
+
+// logits: (n, v)  out: (n, v)            out = softmax(logits) row by row (out may alias logits)
+export function softmaxRows(out: FloatArray, logits: ArrayLike<number>, n: number, v: number): void {
+  for (let r = 0, o = 0; r < n; r++, o += v) {
+    const lse = logSumExp(logits, o, v);
+    for (let j = 0; j < v; j++) out[o + j] = Math.exp(logits[o + j]! - lse);
+  }
+}
+
+// logits: (n, v)  targets: (n)  lse: (n) optional, receives each row's log-sum-exp for backward
+/** Mean over rows of −ln softmax(logits)[target]. */
+export function crossEntropyForward(logits: FloatArray, targets: Int32Array, n: number, v: number, lse?: Float64Array): number {
+  let total = 0;
+  for (let r = 0, o = 0; r < n; r++, o += v) {
+    const t = targets[r]!;
+    if (!(t >= 0 && t < v)) throw new RangeError(`target ${t} at row ${r} is outside the vocabulary (size ${v})`);
+    const l = logSumExp(logits, o, v);
+    if (lse) lse[r] = l;
+    total += l - logits[o + t]!;
+  }
+  return total / n;
+}
+
+// logits, dLogits: (n, v)  targets: (n)  lse: (n) from crossEntropyForward
+/** dLogits += scale · (softmax(logits) − onehot(targets)); scale defaults to 1/n (the mean). */
+export function crossEntropyBackward(
+  dLogits: FloatArray, logits: FloatArray, targets: Int32Array, n: number, v: number, lse: Float64Array, scale = 1 / n,
+): void {
+  for (let r = 0, o = 0; r < n; r++, o += v) {
+    const l = lse[r]!;
+    for (let j = 0; j < v; j++) dLogits[o + j]! += scale * Math.exp(logits[o + j]! - l);
+    dLogits[o + targets[r]!]! -= scale;
+  }
+}
+
+export function perplexity(meanCrossEntropy: number): number {
+  return Math.exp(meanCrossEntropy);
+}

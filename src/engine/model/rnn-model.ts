@@ -1,0 +1,107 @@
+import type { CellWeights } from '../cells/cell-weights';
+import type { Kernels } from '../kernels/kernels';
+import { tsKernels } from '../kernels/ts-kernels';
+import type { Rng } from '../rng';
+import { sizeOf, type FloatArray, type NamedTensors } from '../tensor';
+import { parameterShapes, validateModelConfig, type ModelConfig } from './config';
+import { initParameters, type InitScheme } from './init';
+import { createRecurrentState, type RecurrentState } from './state';
+import { Workspace } from './workspace';
+
+export interface ModelOptions<A extends FloatArray> {
+  /** Float32Array for training, Float64Array for gradient checks and references. */
+  dtype: new (length: number) => A;
+  kernels?: Kernels;
+  /** When given, parameters are initialised from it; otherwise they start at zero (e.g. before loading). */
+  rng?: Rng;
+  init?: InitScheme;
+}
+
+/**
+ * Parameters and gradients of an embedding/one-hot → RNN/GRU/LSTM stack → linear language model,
+ * named and shaped like the PyTorch module (children `embedding`, `rnn`, `output`).
+ * The tensors are fixed for the model's lifetime: load weights with `loadParameters` (or
+ * `params.get(name)!.data.set(...)`), never by replacing a tensor, because workspaces hold views.
+ * Gradients accumulate; call `zeroGrads()` before each backward.
+ */
+export class RnnModel<A extends FloatArray = Float32Array> {
+  readonly config: ModelConfig;
+  readonly dtype: new (length: number) => A;
+  readonly kernels: Kernels;
+  readonly params: NamedTensors<A>;
+  readonly grads: NamedTensors<A>;
+  /** Per layer, views of params / grads. */
+  readonly layers: CellWeights<A>[];
+  readonly layerGrads: CellWeights<A>[];
+
+  constructor(config: ModelConfig, options: ModelOptions<A>) {
+    validateModelConfig(config);
+    this.config = { ...config };
+    this.dtype = options.dtype;
+    this.kernels = options.kernels ?? tsKernels;
+    this.params = new Map();
+    this.grads = new Map();
+    for (const [name, shape] of parameterShapes(config)) {
+      this.params.set(name, { shape: [...shape], data: new this.dtype(sizeOf(shape)) });
+      this.grads.set(name, { shape: [...shape], data: new this.dtype(sizeOf(shape)) });
+    }
+    const views = (m: NamedTensors<A>, k: number): CellWeights<A> => ({
+      wIh: m.get(`rnn.weight_ih_l${k}`)!.data,
+      wHh: m.get(`rnn.weight_hh_l${k}`)!.data,
+      bIh: m.get(`rnn.bias_ih_l${k}`)!.data,
+      bHh: m.get(`rnn.bias_hh_l${k}`)!.data,
+    });
+    this.layers = Array.from({ length: config.numLayers }, (_, k) => views(this.params, k));
+    this.layerGrads = Array.from({ length: config.numLayers }, (_, k) => views(this.grads, k));
+    if (options.rng) this.initialize(options.rng, options.init ?? 'pytorch');
+  }
+
+  initialize(rng: Rng, scheme: InitScheme = 'pytorch'): void {
+    initParameters(this.params, this.config, rng, scheme);
+  }
+
+  param(name: string): A {
+    const t = this.params.get(name);
+    if (!t) throw new RangeError(`no parameter ${name}`);
+    return t.data;
+  }
+
+  grad(name: string): A {
+    const t = this.grads.get(name);
+    if (!t) throw new RangeError(`no parameter ${name}`);
+    return t.data;
+  }
+
+  zeroGrads(): void {
+    for (const t of this.grads.values()) t.data.fill(0);
+  }
+
+  parameterCount(): number {
+    let n = 0;
+    for (const t of this.params.values()) n += t.data.length;
+    return n;
+  }
+
+  /** Copy values into the parameters; every name must exist with the same shape. Missing names throw unless `partial`. */
+  loadParameters(source: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>, partial = false): void {
+    for (const [name, t] of source) {
+      const dst = this.params.get(name);
+      if (!dst) throw new RangeError(`unexpected parameter ${name}`);
+      if (dst.shape.length !== t.shape.length || dst.shape.some((d, i) => d !== t.shape[i]) || t.data.length !== dst.data.length) {
+        throw new RangeError(`parameter ${name} has shape [${t.shape.join(', ')}], expected [${dst.shape.join(', ')}]`);
+      }
+      dst.data.set(t.data);
+    }
+    if (!partial) for (const name of this.params.keys()) if (!source.has(name)) throw new RangeError(`missing parameter ${name}`);
+  }
+
+  /** A zero state (h and, for LSTM, c) of shape (L, batch, H). */
+  createState(batch: number): RecurrentState<A> {
+    return createRecurrentState(this.dtype, this.config.numLayers, batch, this.config.hiddenSize, this.config.cell === 'lstm');
+  }
+
+  /** Buffers for forward + BPTT over up to `numSteps` steps of exactly `batch` sequences, allocated once. */
+  createWorkspace(numSteps: number, batch: number): Workspace<A> {
+    return new Workspace(this, numSteps, batch);
+  }
+}
