@@ -1,0 +1,76 @@
+// Electron main: window, policies and the IPC router. Kept thin; the work happens in src/core.
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createAppHandlers } from '../core/app-handlers';
+import { createProjectServices } from '../core/project-services';
+import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
+import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
+import { createDialogHandlers } from './dialogs';
+import type { EmitEvent, Handlers } from '../shared/ipc/handlers';
+
+const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const indexFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const appUrl = devUrl ?? pathToFileURL(indexFile).href;
+
+let mainWindow: BrowserWindow | null = null;
+
+const emit: EmitEvent = (channel, payload) => {
+  mainWindow?.webContents.send(channel, checkEvent(channel, payload));
+};
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(preloadPath));
+  const contents = win.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (!allowNavigation(url, appUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!allowNavigation(url, appUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally) void shell.openExternal(url);
+    return { action: decision.action };
+  });
+  win.once('ready-to-show', () => win.show());
+  void (devUrl ? win.loadURL(devUrl) : win.loadFile(indexFile));
+  return win;
+}
+
+app.whenReady().then(() => {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionRequestDecision(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionCheckDecision(permission));
+
+  const handlers: Handlers = {
+    ...createAppHandlers({
+      services: createProjectServices(app.getPath('userData')),
+      documentsDir: app.getPath('documents'),
+      version: app.getVersion(),
+      onProjectChanged: (dir) => emit('projects:changed', { dir }),
+    }),
+    ...createDialogHandlers(() => mainWindow, dialog),
+    'shell:openExternal': async ({ url }) => {
+      if (!isSafeExternalUrl(url)) return { opened: false };
+      await shell.openExternal(url);
+      return { opened: true };
+    },
+  };
+  const trusted = { webContentsId: () => mainWindow?.webContents.id, ...(devUrl ? { devOrigin: devUrl } : { fileUrl: appUrl }) };
+  registerIpc(ipcMain, createDispatcher(handlers, senderCheck(trusted)));
+
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => (mainWindow = null));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,77 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { errorMessage, type Bridge } from '../bridge';
+import type { AppInfo, OpenedProject, RecentProject } from '../../shared/dto';
+
+/** The open project, the recent list and the welcome screen's actions. */
+export function defineProjectsStore(bridge: Bridge) {
+  return defineStore('projects', () => {
+    const info = ref<AppInfo | null>(null);
+    const recent = ref<RecentProject[]>([]);
+    const current = shallowRef<OpenedProject | null>(null);
+    const busy = ref(false);
+    const error = ref<string | null>(null);
+
+    const isOpen = computed(() => current.value !== null);
+
+    async function load(): Promise<void> {
+      await attempt(async () => {
+        const [appInfo, list] = await Promise.all([bridge.app.info(), bridge.projects.recent()]);
+        info.value = appInfo;
+        recent.value = list;
+      });
+    }
+
+    async function create(parentDir: string, name: string): Promise<boolean> {
+      return attempt(async () => {
+        const summary = await bridge.projects.create({ parentDir, name });
+        current.value = await bridge.projects.open({ dir: summary.dir });
+        recent.value = await bridge.projects.recent();
+      });
+    }
+
+    async function open(dir: string): Promise<boolean> {
+      return attempt(async () => {
+        current.value = await bridge.projects.open({ dir });
+        recent.value = await bridge.projects.recent();
+      });
+    }
+
+    async function pickAndOpen(): Promise<boolean> {
+      const picked = await bridge.dialog.pickFolder({ purpose: 'open-project' });
+      return picked.path === null ? false : open(picked.path);
+    }
+
+    async function pickLocation(): Promise<string | null> {
+      return (await bridge.dialog.pickFolder({ purpose: 'project-location' })).path;
+    }
+
+    async function forget(dir: string): Promise<void> {
+      await attempt(async () => {
+        recent.value = await bridge.projects.forget({ dir });
+      });
+    }
+
+    function close(): void {
+      current.value = null;
+    }
+
+    async function attempt(work: () => Promise<void>): Promise<boolean> {
+      busy.value = true;
+      error.value = null;
+      try {
+        await work();
+        return true;
+      } catch (err) {
+        error.value = errorMessage(err);
+        return false;
+      } finally {
+        busy.value = false;
+      }
+    }
+
+    return { info, recent, current, busy, error, isOpen, load, create, open, pickAndOpen, pickLocation, forget, close };
+  });
+}
+
+export type ProjectsStore = ReturnType<ReturnType<typeof defineProjectsStore>>;

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { requestChannels } from '../../src/shared/ipc/contract';
+
+// Electron is mocked: these tests check that the thin main module wires the pure policies in.
+const m = vi.hoisted(() => {
+  type Listener = (...args: unknown[]) => unknown;
+  const contentsHandlers = new Map<string, Listener>();
+  const state = {
+    windows: [] as Array<{ options: Record<string, unknown> }>,
+    contentsHandlers,
+    appHandlers: new Map<string, Listener>(),
+    ipcChannels: [] as string[],
+    openHandler: null as null | ((d: { url: string }) => unknown),
+    permissionRequest: null as null | Listener,
+    permissionCheck: null as null | Listener,
+    openExternal: vi.fn(async () => {}),
+    loadFile: vi.fn(async () => {}),
+    loadURL: vi.fn(async () => {}),
+    ready: null as null | (() => void),
+  };
+  return state;
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    webContents = {
+      id: 1,
+      on: (name: string, fn: (...a: unknown[]) => unknown) => m.contentsHandlers.set(name, fn),
+      setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => (m.openHandler = fn),
+      send: vi.fn(),
+    };
+    constructor(public options: Record<string, unknown>) {
+      m.windows.push(this);
+    }
+    static getAllWindows = () => m.windows;
+    once() {}
+    on() {}
+    show() {}
+    loadFile = m.loadFile;
+    loadURL = m.loadURL;
+  }
+  return {
+    app: {
+      isPackaged: true,
+      whenReady: () => new Promise<void>((ok) => (m.ready = ok)),
+      getPath: (k: string) => `/tmp/rnnlab-mock/${k}`,
+      getVersion: () => '0.0.0-test',
+      on: (name: string, fn: (...a: unknown[]) => unknown) => m.appHandlers.set(name, fn),
+      quit: vi.fn(),
+    },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string) => m.ipcChannels.push(channel) },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (fn: (...a: unknown[]) => unknown) => (m.permissionRequest = fn),
+        setPermissionCheckHandler: (fn: (...a: unknown[]) => unknown) => (m.permissionCheck = fn),
+      },
+    },
+    shell: { openExternal: m.openExternal },
+    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] })) },
+  };
+});
+
+beforeAll(async () => {
+  await import('../../src/main/index');
+  m.ready!();
+  await new Promise((r) => setTimeout(r, 0));
+});
+
+describe('main process wiring (electron mocked)', () => {
+  it('creates the window with the secure options and loads the built page from disk', () => {
+    expect(m.windows).toHaveLength(1);
+    const prefs = m.windows[0]!.options['webPreferences'] as Record<string, unknown>;
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
+    expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
+    expect(m.loadFile).toHaveBeenCalledOnce();
+    expect(m.loadURL).not.toHaveBeenCalled();
+  });
+
+  it('registers every contract channel through the router', () => {
+    expect([...m.ipcChannels].sort()).toEqual([...requestChannels].sort());
+  });
+
+  it('denies every permission request and check', () => {
+    const callback = vi.fn();
+    m.permissionRequest!({}, 'media', callback);
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(m.permissionCheck!({}, 'notifications')).toBe(false);
+  });
+
+  it('prevents navigation away from the app and never opens a new window', () => {
+    const preventDefault = vi.fn();
+    m.contentsHandlers.get('will-navigate')!({ preventDefault }, 'https://evil.example/');
+    expect(preventDefault).toHaveBeenCalled();
+    expect(m.openHandler!({ url: 'https://d2l.ai/' })).toEqual({ action: 'deny' });
+    expect(m.openExternal).toHaveBeenCalledWith('https://d2l.ai/');
+    m.openExternal.mockClear();
+    expect(m.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(m.openExternal).not.toHaveBeenCalled();
+  });
+
+  it('blocks webviews from being attached', () => {
+    const preventDefault = vi.fn();
+    m.contentsHandlers.get('will-attach-webview')!({ preventDefault });
+    expect(preventDefault).toHaveBeenCalled();
+  });
+});
