@@ -219,7 +219,10 @@ describe('SeqIterator', () => {
         expect(Array.from(xb)).toEqual(Array.from(x));
         expect(Array.from(yb)).toEqual(Array.from(y));
         expect(b.startsNewSequence).toBe(a.startsNewSequence);
-        if (!ra) rngA.nextFloat(), rngB.nextFloat();
+        if (!ra) {
+          rngA.nextFloat();
+          rngB.nextFloat();
+        }
       }
     });
   }
