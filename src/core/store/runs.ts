@@ -1,0 +1,155 @@
+/**
+ * Runs: `runs/<id>/` with config.json (immutable once started), run.json (state and timings),
+ * metrics.log and samples.log (framed append-only logs) and checkpoints/. A run folder is built
+ * in staging and renamed into place, so it exists whole or not at all.
+ */
+import { join } from 'node:path';
+import type { Problem } from '../../shared/dto';
+import { FsError, type FileSystem } from '../fs/file-system';
+import { writeFileDurable } from '../fs/atomic-write';
+import { ensureDir } from '../fs/fs-utils';
+import { isValidId, newId } from './ids';
+import { jsonBytes, readJsonFile, writeJsonAtomic } from './json-file';
+import { CHECKPOINTS_DIR, METRICS_LOG, RUN_CONFIG_FILE, RUN_FILE, SAMPLES_LOG, runDir, runFile, runsDir } from './layout';
+import { LOG_MAGIC } from './log-frame';
+import { canTransition } from './run-state';
+import { runFileSchema, type RunRecord, type RunState } from './schemas';
+import { commitStaging, createStaging, discardStaging, removeAtomically } from './staging';
+import { StoreError } from './store-error';
+import { z } from 'zod';
+
+const configSchema = z.record(z.string(), z.json());
+export type RunConfigJson = z.infer<typeof configSchema>;
+
+export interface CreateRunOptions {
+  /** The full run config (validated by the caller against the shared run-config schema). */
+  config: RunConfigJson;
+  name?: string;
+  /** Defaults to a fresh `run-<time>-<random>` id. */
+  id?: string;
+}
+
+export async function createRun(fs: FileSystem, dir: string, options: CreateRunOptions): Promise<RunRecord> {
+  const id = options.id ?? newId('run');
+  const target = runDir(dir, id);
+  const config = configSchema.parse(options.config);
+  const name = (options.name ?? id).trim().slice(0, 200) || id;
+  await ensureDir(fs, runsDir(dir));
+  if ((await fs.stat(target)) !== undefined) throw new StoreError('Exists', { id });
+  const now = new Date().toISOString();
+  const record: RunRecord = { formatVersion: 1, id, name, state: 'queued', created: now, updated: now, started: null, finished: null };
+  const staging = await createStaging(fs, runsDir(dir), id);
+  try {
+    await writeFileDurable(fs, join(staging, RUN_CONFIG_FILE), jsonBytes(config));
+    await writeFileDurable(fs, join(staging, RUN_FILE), jsonBytes(record));
+    await writeFileDurable(fs, join(staging, METRICS_LOG), LOG_MAGIC);
+    await writeFileDurable(fs, join(staging, SAMPLES_LOG), LOG_MAGIC);
+    await fs.mkdir(join(staging, CHECKPOINTS_DIR));
+    await commitStaging(fs, staging, target);
+  } catch (e) {
+    await discardStaging(fs, staging);
+    throw e;
+  }
+  return record;
+}
+
+/** Reads run.json and checks config.json parses; throws `CorruptRun` or `NotFound`. */
+export async function readRun(fs: FileSystem, dir: string, id: string): Promise<RunRecord> {
+  const folder = runDir(dir, id);
+  const st = await fs.stat(folder);
+  if (st?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'run', id });
+  const run = await readJsonFile(fs, join(folder, RUN_FILE), runFileSchema);
+  if (!run.ok) throw new StoreError('CorruptRun', { id, file: RUN_FILE, reason: run.reason, detail: run.detail });
+  if (run.value.id !== id) throw new StoreError('CorruptRun', { id, file: RUN_FILE, reason: 'IdMismatch' });
+  const config = await readJsonFile(fs, join(folder, RUN_CONFIG_FILE), configSchema);
+  if (!config.ok) throw new StoreError('CorruptRun', { id, file: RUN_CONFIG_FILE, reason: config.reason, detail: config.detail });
+  return run.value;
+}
+
+export async function readRunConfig(fs: FileSystem, dir: string, id: string): Promise<RunConfigJson> {
+  const config = await readJsonFile(fs, runFile(dir, id, RUN_CONFIG_FILE), configSchema);
+  if (!config.ok) throw new StoreError(config.reason === 'Missing' ? 'NotFound' : 'CorruptRun', { id, file: RUN_CONFIG_FILE, detail: config.detail });
+  return config.value;
+}
+
+/** Replaces config.json while the run is still queued. */
+export async function updateRunConfig(fs: FileSystem, dir: string, id: string, config: RunConfigJson): Promise<void> {
+  const run = await readRun(fs, dir, id);
+  if (run.state !== 'queued') throw new StoreError('ConfigLocked', { id, state: run.state });
+  await writeJsonAtomic(fs, runFile(dir, id, RUN_CONFIG_FILE), configSchema.parse(config));
+}
+
+/** Every readable run (oldest first), and a problem for each damaged one. */
+export async function listRuns(fs: FileSystem, dir: string): Promise<{ runs: RunRecord[]; problems: Problem[] }> {
+  const runs: RunRecord[] = [];
+  const problems: Problem[] = [];
+  let names: string[];
+  try {
+    names = await fs.readdir(runsDir(dir));
+  } catch (e) {
+    if (e instanceof FsError && e.code === 'NotFound') return { runs, problems };
+    throw e;
+  }
+  for (const name of names) {
+    if (!isValidId(name)) continue;
+    try {
+      runs.push(await readRun(fs, dir, name));
+    } catch (e) {
+      if (!(e instanceof StoreError)) throw e;
+      if (e.code === 'NotFound') continue; // a stray file named like an id
+      problems.push({ kind: 'run', id: name, code: e.code, message: e.message });
+    }
+  }
+  runs.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+  return { runs, problems };
+}
+
+export interface StatePatch {
+  message?: string;
+}
+
+/** Moves a run to `state` if the transition is allowed, stamping started/finished times. */
+export async function setRunState(fs: FileSystem, dir: string, id: string, state: RunState, patch: StatePatch = {}): Promise<RunRecord> {
+  const run = await readRun(fs, dir, id);
+  if (!canTransition(run.state, state)) throw new StoreError('BadTransition', { id, from: run.state, to: state });
+  const now = new Date().toISOString();
+  const next: RunRecord = {
+    ...run,
+    state,
+    updated: now,
+    started: run.started ?? (state === 'running' ? now : null),
+    finished: ['done', 'failed', 'diverged'].includes(state) ? now : null,
+  };
+  if (patch.message !== undefined) next.message = patch.message.slice(0, 2000);
+  else delete next.message;
+  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), next);
+  return next;
+}
+
+export async function renameRun(fs: FileSystem, dir: string, id: string, name: string): Promise<RunRecord> {
+  const run = await readRun(fs, dir, id);
+  const clean = name.trim();
+  if (clean.length === 0 || clean.length > 200 || /[\u0000-\u001f]/.test(clean)) throw new StoreError('InvalidName', { name: name.slice(0, 100) });
+  const next: RunRecord = { ...run, name: clean, updated: new Date().toISOString() };
+  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), next);
+  return next;
+}
+
+/** Deletes a run (damaged ones too): it vanishes from listings in one rename. */
+export async function deleteRun(fs: FileSystem, dir: string, id: string): Promise<void> {
+  const folder = runDir(dir, id);
+  if ((await fs.stat(folder))?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'run', id });
+  await removeAtomically(fs, folder);
+}
+
+/** After an app crash: runs still marked `running` become `interrupted`. Returns their ids. */
+export async function markInterruptedRuns(fs: FileSystem, dir: string): Promise<string[]> {
+  const { runs } = await listRuns(fs, dir);
+  const ids: string[] = [];
+  for (const run of runs) {
+    if (run.state !== 'running') continue;
+    await setRunState(fs, dir, run.id, 'interrupted', { message: 'The app stopped while this run was training.' });
+    ids.push(run.id);
+  }
+  return ids;
+}

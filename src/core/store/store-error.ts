@@ -1,0 +1,55 @@
+import { AppError } from '../../shared/errors';
+
+export type StoreErrorCode =
+  | 'RelativePath'
+  | 'NotEmpty'
+  | 'NotADirectory'
+  | 'ParentMissing'
+  | 'NotAProject'
+  | 'CorruptProject'
+  | 'UnsupportedVersion'
+  | 'InvalidName'
+  | 'InvalidId'
+  | 'OutsideProject'
+  | 'NotFound'
+  | 'Exists'
+  | 'CorruptRun'
+  | 'CorruptDataset'
+  | 'BadTransition'
+  | 'ConfigLocked'
+  | 'CorruptLog'
+  | 'RecordTooLarge'
+  | 'CorruptCheckpoint';
+
+const SENTENCES: Record<StoreErrorCode, string> = {
+  RelativePath: 'Choose a full folder path.',
+  NotEmpty: 'That folder is not empty; choose an empty or new folder for the project.',
+  NotADirectory: 'A file is in the way where a folder was expected.',
+  ParentMissing: 'The folder that should contain the project does not exist.',
+  NotAProject: 'This folder is not an RNN Lab project (it has no project.json).',
+  CorruptProject: 'The project file (project.json) is damaged.',
+  UnsupportedVersion: 'This project was saved by a newer RNN Lab; update the app to open it.',
+  InvalidName: 'That name cannot be used.',
+  InvalidId: 'That identifier is not valid.',
+  OutsideProject: 'That path points outside the project folder.',
+  NotFound: 'It no longer exists in the project.',
+  Exists: 'Something with that identifier already exists.',
+  CorruptRun: 'This run is damaged and cannot be opened.',
+  CorruptDataset: 'This dataset is damaged and cannot be opened.',
+  BadTransition: 'The run cannot move to that state from its current one.',
+  ConfigLocked: 'The run has started; its configuration can no longer change.',
+  CorruptLog: 'The log file is not an RNN Lab log.',
+  RecordTooLarge: 'A log record is larger than allowed.',
+  CorruptCheckpoint: 'The checkpoint is damaged.',
+};
+
+/** A project-store failure: a stable code for tests and the UI, and the paths/ids involved. */
+export class StoreError extends AppError {
+  declare readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, details?: Record<string, unknown>, cause?: unknown) {
+    super(code, SENTENCES[code], details);
+    this.name = 'StoreError';
+    if (cause !== undefined) this.cause = cause;
+  }
+}
