@@ -19,8 +19,11 @@ export function logSumExp(x: ArrayLike<number>, off: number, v: number): number 
 // logits: (n, v)  out: (n, v)            out = softmax(logits) row by row (out may alias logits)
 export function softmaxRows(out: FloatArray, logits: ArrayLike<number>, n: number, v: number): void {
   for (let r = 0, o = 0; r < n; r++, o += v) {
-    const lse = logSumExp(logits, o, v);
-    for (let j = 0; j < v; j++) out[o + j] = Math.exp(logits[o + j]! - lse);
+    let max = -Infinity;
+    for (let j = 0; j < v; j++) if (logits[o + j]! > max) max = logits[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < v; j++) { const e = Math.exp(logits[o + j]! - max); out[o + j] = e; sum += e; }
+    for (let j = 0; j < v; j++) out[o + j]! /= sum; // dividing by the sum keeps the row sum within a few ulps of 1
   }
 }
 

@@ -165,6 +165,14 @@ export class Workspace<A extends FloatArray> {
       const id = ids[i]!;
       if (!(id >= 0 && id < V)) throw new RangeError(`token id ${id} at ${i} is outside the vocabulary (size ${V})`);
     }
+    const targets = options.targets ?? null;
+    if (targets) {
+      if (targets.length < N) throw new RangeError(`expected ${N} targets, got ${targets.length}`);
+      for (let i = 0; i < N; i++) {
+        const id = targets[i]!;
+        if (!(id >= 0 && id < V)) throw new RangeError(`target ${id} at ${i} is outside the vocabulary (size ${V})`);
+      }
+    }
     const initial = options.initial ?? null;
     if (initial) this.checkState(initial);
     if (options.final) this.checkState(options.final);
@@ -172,6 +180,8 @@ export class Workspace<A extends FloatArray> {
     const dropping = training && dropout > 0 && L > 1;
     if (dropping && !options.rng) throw new RangeError('training with dropout needs an rng');
     this.ids = ids;
+    this.targets = targets;
+    this.loss = NaN;
     this.steps = T;
     this.droppedOut = dropping;
 
@@ -233,13 +243,7 @@ export class Workspace<A extends FloatArray> {
       }
     }
 
-    this.targets = options.targets ?? null;
-    if (this.targets) {
-      if (this.targets.length < N) throw new RangeError(`expected ${N} targets, got ${this.targets.length}`);
-      this.loss = crossEntropyForward(this.logits, this.targets, N, V, this.lse);
-    } else {
-      this.loss = NaN;
-    }
+    if (targets) this.loss = crossEntropyForward(this.logits, targets, N, V, this.lse);
     return this.loss;
   }
 
