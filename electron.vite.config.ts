@@ -14,6 +14,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload cannot require npm packages: bundle them (zod) into the one file.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve('src/preload/index.ts') },
         // A sandboxed preload must be one CommonJS file: it may require only `electron`.

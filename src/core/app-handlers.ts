@@ -3,8 +3,7 @@
  * table serves the Electron router and the end-to-end harness, so what the e2e tests exercise is
  * exactly what the app runs.
  */
-import { join } from 'node:path';
-import { sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { AppError } from '../shared/errors';
 import type { Handlers } from '../shared/ipc/handlers';
 import type { OpenedProject, ProjectSummary, RecentProject } from '../shared/dto';
@@ -12,6 +11,8 @@ import type { OpenedProject, ProjectSummary, RecentProject } from '../shared/dto
 export interface ProjectServices {
   createProject(dir: string, name: string): Promise<ProjectSummary>;
   openProject(dir: string): Promise<OpenedProject>;
+  /** Creates a folder and its missing parents. */
+  ensureFolder(dir: string): Promise<void>;
   recent: {
     list(): Promise<RecentProject[]>;
     touch(entry: { dir: string; name: string }): Promise<void>;
@@ -34,16 +35,19 @@ export function projectFolder(parentDir: string, name: string): string {
 }
 
 export function createAppHandlers({ services, documentsDir, version, onProjectChanged }: AppHandlerOptions): AppHandlers {
+  const defaultProjectsDir = join(documentsDir, 'RNN Lab');
   return {
     'app:info': () => ({
       name: 'RNN Lab',
       version,
       platform: process.platform,
-      defaultProjectsDir: join(documentsDir, 'RNN Lab'),
+      defaultProjectsDir,
       pathSeparator: sep === '\\' ? '\\' : '/',
     }),
     'projects:create': async ({ parentDir, name }) => {
       if (!isAbsolutePath(parentDir)) throw new AppError('RelativePath', `Choose a full folder path for the project, not "${parentDir}".`);
+      // The suggested location is ours to create; a folder the user typed must already exist.
+      if (parentDir === defaultProjectsDir) await services.ensureFolder(parentDir);
       const summary = await services.createProject(projectFolder(parentDir, name), name);
       await services.recent.touch({ dir: summary.dir, name: summary.name });
       onProjectChanged?.(summary.dir);

@@ -85,7 +85,7 @@ describe('first screen', () => {
     await page.getByTestId('create-project').click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/already/i);
+    expect(await alert.textContent()).toMatch(/not empty/i);
     await session.screenshot('create-error');
   });
 });

@@ -93,7 +93,7 @@ export async function launch(makeHandlers: (emit: EmitEvent) => Handlers, option
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+    if (m.type() === 'error') pageErrors.push(`${m.text()} ${m.location().url}`);
   });
 
   let sendToPage: EmitEvent = () => {};
