@@ -27,7 +27,7 @@ describe('tsKernels matrix products', () => {
         for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
           let s = 0;
           for (let p = 0; p < kk; p++) s += x[i * kk + p]! * w[j * kk + p]!;
-          want[i * m + j] += s;
+          want[i * m + j]! += s;
         }
         k.gemmXWt(y, x, w, n, kk, m);
         expectAllClose(y, want, tol);
@@ -41,7 +41,7 @@ describe('tsKernels matrix products', () => {
         for (let i = 0; i < n; i++) for (let j = 0; j < kk; j++) {
           let s = 0;
           for (let p = 0; p < m; p++) s += dy[i * m + p]! * w[p * kk + j]!;
-          want[i * kk + j] += s;
+          want[i * kk + j]! += s;
         }
         k.gemmDyW(dx, dy, w, n, m, kk);
         expectAllClose(dx, want, tol);
@@ -55,7 +55,7 @@ describe('tsKernels matrix products', () => {
         for (let o = 0; o < m; o++) for (let j = 0; j < kk; j++) {
           let s = 0;
           for (let p = 0; p < n; p++) s += dy[p * m + o]! * x[p * kk + j]!;
-          want[o * kk + j] += s;
+          want[o * kk + j]! += s;
         }
         k.gemmDyTX(dw, dy, x, n, m, kk);
         expectAllClose(dw, want, tol);
