@@ -12,6 +12,11 @@ export interface ModelOptions<A extends FloatArray> {
   /** Float32Array for training, Float64Array for gradient checks and references. */
   dtype: new (length: number) => A;
   kernels?: Kernels;
+  /**
+   * Where every parameter, gradient and workspace buffer comes from (default `new dtype(length)`).
+   * A WebAssembly kernel set passes views of its linear memory here.
+   */
+  allocate?: (length: number) => A;
   /** When given, parameters are initialised from it; otherwise they start at zero (e.g. before loading). */
   rng?: Rng;
   init?: InitScheme;
@@ -33,17 +38,21 @@ export class RnnModel<A extends FloatArray = Float32Array> {
   /** Per layer, views of params / grads. */
   readonly layers: CellWeights<A>[];
   readonly layerGrads: CellWeights<A>[];
+  /** Allocates a zeroed buffer of the model's dtype (see `ModelOptions.allocate`). */
+  readonly allocate: (length: number) => A;
 
   constructor(config: ModelConfig, options: ModelOptions<A>) {
     validateModelConfig(config);
     this.config = { ...config };
     this.dtype = options.dtype;
     this.kernels = options.kernels ?? tsKernels;
+    const dtype = options.dtype;
+    this.allocate = options.allocate ?? ((length: number) => new dtype(length));
     this.params = new Map();
     this.grads = new Map();
     for (const [name, shape] of parameterShapes(config)) {
-      this.params.set(name, { shape: [...shape], data: new this.dtype(sizeOf(shape)) });
-      this.grads.set(name, { shape: [...shape], data: new this.dtype(sizeOf(shape)) });
+      this.params.set(name, { shape: [...shape], data: this.allocate(sizeOf(shape)) });
+      this.grads.set(name, { shape: [...shape], data: this.allocate(sizeOf(shape)) });
     }
     const views = (m: NamedTensors<A>, k: number): CellWeights<A> => ({
       wIh: m.get(`rnn.weight_ih_l${k}`)!.data,

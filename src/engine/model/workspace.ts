@@ -89,7 +89,7 @@ export class Workspace<A extends FloatArray> {
     this.numSteps = numSteps;
     this.batch = batch;
     const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, dropout } = model.config;
-    const Ctor = model.dtype;
+    const alloc = model.allocate;
     const T = numSteps, B = batch, N = T * B, G = gateCount(cell) * H;
     const steps = (a: A, width: number, from: number, count: number): A[] =>
       Array.from({ length: count }, (_, t) => a.subarray((from + t) * B * width, (from + t + 1) * B * width) as A);
@@ -97,24 +97,24 @@ export class Workspace<A extends FloatArray> {
 
     this.layers = [];
     for (let l = 0; l < L; l++) {
-      const h = new Ctor((T + 1) * B * H);
+      const h = alloc((T + 1) * B * H);
       const hOut = h.subarray(B * H) as A;
-      const gates = cell === 'rnn' ? hOut : new Ctor(N * G);
-      const gh = isGru ? new Ctor(N * G) : null;
-      const c = isLstm ? new Ctor((T + 1) * B * H) : null;
-      const tanhC = isLstm ? new Ctor(N * H) : null;
-      const dGates = new Ctor(N * G);
-      const dGh = isGru ? new Ctor(N * G) : null;
-      const dOut = new Ctor(N * H);
+      const gates = cell === 'rnn' ? hOut : alloc(N * G);
+      const gh = isGru ? alloc(N * G) : null;
+      const c = isLstm ? alloc((T + 1) * B * H) : null;
+      const tanhC = isLstm ? alloc(N * H) : null;
+      const dGates = alloc(N * G);
+      const dGh = isGru ? alloc(N * G) : null;
+      const dOut = alloc(N * H);
       const withDropout = l > 0 && dropout > 0;
       this.layers.push({
         inputSize: layerInputSize(model.config, l),
         gates, gh, h, hPrevAll: h.subarray(0, N * H) as A, hOut, c, tanhC,
-        dropped: withDropout ? new Ctor(N * H) : null,
-        mask: withDropout ? new Ctor(N * H) : null,
+        dropped: withDropout ? alloc(N * H) : null,
+        mask: withDropout ? alloc(N * H) : null,
         dGates, dGh, dOut,
-        dhPrev: new Ctor(B * H),
-        dc: isLstm ? new Ctor(B * H) : null,
+        dhPrev: alloc(B * H),
+        dc: isLstm ? alloc(B * H) : null,
         gatesT: steps(gates, G, 0, T),
         ghT: gh ? steps(gh, G, 0, T) : [],
         hT: steps(h, H, 0, T + 1),
@@ -125,12 +125,12 @@ export class Workspace<A extends FloatArray> {
         dOutT: steps(dOut, H, 0, T),
       });
     }
-    this.embedded = E > 0 ? new Ctor(N * E) : null;
-    this.dEmbedded = E > 0 ? new Ctor(N * E) : null;
-    this.logits = new Ctor(N * V);
-    this.dLogits = new Ctor(N * V);
+    this.embedded = E > 0 ? alloc(N * E) : null;
+    this.dEmbedded = E > 0 ? alloc(N * E) : null;
+    this.logits = alloc(N * V);
+    this.dLogits = alloc(N * V);
     this.lse = new Float64Array(N);
-    this.dInitial = createRecurrentState(Ctor, L, B, H, isLstm);
+    this.dInitial = createRecurrentState(model.dtype, L, B, H, isLstm);
   }
 
   /** Whether the last forward had targets (so `loss` and `backward` are meaningful). */
