@@ -141,6 +141,22 @@ describe('forward and backpropagation through time', () => {
     model.grad('output.weight').forEach((g, i) => expect(g).toBeCloseTo(2 * once[i]!, 14));
   });
 
+  it('lets the caller reuse its id and target arrays between forward and backward', () => {
+    const model = new RnnModel({ ...base, embeddingDim: 3 }, { dtype: Float64Array, rng: new Rng(4) });
+    const ws = model.createWorkspace(3, 2);
+    const ids = randomIds(6, base.vocabSize, 5), targets = randomIds(6, base.vocabSize, 6);
+    model.zeroGrads();
+    ws.forward(ids, { targets });
+    ws.backward();
+    const clean = new Map([...model.grads].map(([n, t]) => [n, Float64Array.from(t.data)]));
+    model.zeroGrads();
+    ws.forward(ids, { targets });
+    ids.fill(0);
+    targets.fill(1);
+    ws.backward();
+    for (const [n, t] of model.grads) expect(Array.from(t.data), n).toEqual(Array.from(clean.get(n)!));
+  });
+
   it('agrees between float32 and float64 to single precision', () => {
     const m64 = new RnnModel(base, { dtype: Float64Array, rng: new Rng(4) });
     const m32 = new RnnModel(base, { dtype: Float32Array });

@@ -77,7 +77,9 @@ export class Workspace<A extends FloatArray> {
   private readonly dEmbedded: A | null;
   private readonly dLogits: A;
   private readonly lse: Float64Array;
-  private ids: Int32Array = new Int32Array(0);
+  /** Copies of the last forward's ids and targets, so the caller may reuse its arrays before backward. */
+  private readonly ids: Int32Array;
+  private readonly targetIds: Int32Array;
   private targets: Int32Array | null = null;
   private droppedOut = false;
 
@@ -130,6 +132,8 @@ export class Workspace<A extends FloatArray> {
     this.logits = alloc(N * V);
     this.dLogits = alloc(N * V);
     this.lse = new Float64Array(N);
+    this.ids = new Int32Array(N);
+    this.targetIds = new Int32Array(N);
     this.dInitial = createRecurrentState(model.dtype, L, B, H, isLstm);
   }
 
@@ -165,11 +169,11 @@ export class Workspace<A extends FloatArray> {
       const id = ids[i]!;
       if (!(id >= 0 && id < V)) throw new RangeError(`token id ${id} at ${i} is outside the vocabulary (size ${V})`);
     }
-    const targets = options.targets ?? null;
-    if (targets) {
-      if (targets.length < N) throw new RangeError(`expected ${N} targets, got ${targets.length}`);
+    const given = options.targets ?? null;
+    if (given) {
+      if (given.length < N) throw new RangeError(`expected ${N} targets, got ${given.length}`);
       for (let i = 0; i < N; i++) {
-        const id = targets[i]!;
+        const id = given[i]!;
         if (!(id >= 0 && id < V)) throw new RangeError(`target ${id} at ${i} is outside the vocabulary (size ${V})`);
       }
     }
@@ -179,7 +183,9 @@ export class Workspace<A extends FloatArray> {
     const training = options.training ?? false;
     const dropping = training && dropout > 0 && L > 1;
     if (dropping && !options.rng) throw new RangeError('training with dropout needs an rng');
-    this.ids = ids;
+    this.ids.set(ids.subarray(0, N));
+    if (given) this.targetIds.set(given.subarray(0, N));
+    const targets = given ? this.targetIds : null;
     this.targets = targets;
     this.loss = NaN;
     this.steps = T;
@@ -187,7 +193,7 @@ export class Workspace<A extends FloatArray> {
 
     let x: A | null = null; // layer input (N, I); null means one-hot ids
     if (E > 0) {
-      k.gatherRows(this.embedded!, model.param('embedding.weight'), ids, N, E);
+      k.gatherRows(this.embedded!, model.param('embedding.weight'), this.ids, N, E);
       x = this.embedded;
     }
     for (let l = 0; l < L; l++) {
@@ -213,7 +219,7 @@ export class Workspace<A extends FloatArray> {
       buf.gates.fill(0, 0, N * G);
       k.addBias(buf.gates, w.bIh, N, G);
       if (x) k.gemmXWt(buf.gates, x, w.wIh, N, I, G);
-      else k.gatherColsAdd(buf.gates, w.wIh, ids, N, G, V);
+      else k.gatherColsAdd(buf.gates, w.wIh, this.ids, N, G, V);
 
       const slice = l * B * H;
       if (initial) buf.hT[0]!.set(initial.h.subarray(slice, slice + B * H));
