@@ -84,12 +84,13 @@ export function detectDelimiter(lines: readonly string[]): Delimiter {
   let bestFields = 1;
   let bestAgree = 0;
   for (const d of PREFERENCE) {
-    let counts: number[];
-    try {
-      counts = lines.map((l, i) => splitFields(l, d, i + 1).length);
-    } catch {
-      continue;
-    }
+    const counts = lines.map((l, i) => {
+      try {
+        return splitFields(l, d, i + 1).length;
+      } catch {
+        return -1; // a broken quote counts as disagreeing; the real parse reports it with its line
+      }
+    });
     const first = counts[0] ?? 1;
     if (first < 2) continue;
     const agree = counts.filter((c) => c === first).length;

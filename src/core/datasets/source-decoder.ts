@@ -3,7 +3,8 @@
  *
  * Encodings: UTF-8 with or without BOM, UTF-16 LE/BE with a BOM (without a BOM, UTF-16 text is
  * full of NUL bytes and is refused as binary). CRLF and lone CR become LF, also across chunks.
- * Refusals, each with the byte offset: `Binary` (a NUL anywhere, or — checked at the end — more
+ * Refusals, each with the byte offset: `Binary` (a NUL anywhere — looked for in the first 8 KiB
+ * before validating, so a binary file is called binary — or — checked at the end — more
  * than 5% control characters other than tab, LF, CR and FF), `InvalidUtf8`, `InvalidUtf16`.
  */
 import { TextDecoder } from 'node:util';
@@ -14,6 +15,8 @@ export type SourceEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
 export type NewlineStyle = 'lf' | 'crlf' | 'cr' | 'mixed' | 'none';
 
 export const MAX_CONTROL_RATIO = 0.05;
+/** A NUL within the first bytes means binary even if an invalid UTF-8 byte comes before it. */
+const SNIFF_BYTES = 8192;
 
 export class SourceDecoder {
   encoding: SourceEncoding | undefined;
@@ -40,7 +43,7 @@ export class SourceDecoder {
       const joined = new Uint8Array(this.head.length + chunk.length);
       joined.set(this.head);
       joined.set(chunk, this.head.length);
-      if (joined.length < 3) {
+      if (joined.length < SNIFF_BYTES) {
         this.head = joined;
         return;
       }
@@ -83,6 +86,10 @@ export class SourceDecoder {
       this.encoding = 'utf-16be';
       skip = 2;
     } else this.encoding = 'utf-8';
+    if (this.encoding === 'utf-8' || this.encoding === 'utf-8-bom') {
+      const nul = bytes.subarray(0, SNIFF_BYTES).indexOf(0);
+      if (nul >= 0) throw new DatasetError('Binary', { byteOffset: nul });
+    }
     const label = this.encoding === 'utf-8-bom' ? 'utf-8' : this.encoding;
     this.decoder = new TextDecoder(label, { ignoreBOM: true });
     this.offset = skip;
