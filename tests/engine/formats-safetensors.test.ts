@@ -14,7 +14,7 @@ import {
 } from '../../src/engine/formats';
 
 /** Builds a file from a raw header string and data, with an optional forged length prefix. */
-function raw(header: string, data = new Uint8Array(0), lengthPrefix?: [number, number]): Uint8Array {
+function raw(header: string, data: Uint8Array = new Uint8Array(0), lengthPrefix?: [number, number]): Uint8Array {
   const h = new TextEncoder().encode(header);
   const out = new Uint8Array(8 + h.length + data.length);
   const view = new DataView(out.buffer);

@@ -143,12 +143,15 @@ export class SourceDecoder {
     if (text.length === 0) return;
     let converted = 0;
     if (text.includes('\r')) {
-      text = text.replace(/\r\n?/g, (m) => {
-        if (m.length === 2) this.breaks.crlf++;
-        else this.breaks.cr++;
-        converted++;
-        return '\n';
-      });
+      const withCrlf = text.length;
+      text = text.replaceAll('\r\n', '\n');
+      const crlf = withCrlf - text.length;
+      let cr = 0;
+      for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) cr++;
+      if (cr > 0) text = text.replaceAll('\r', '\n');
+      this.breaks.crlf += crlf;
+      this.breaks.cr += cr;
+      converted = crlf + cr;
     }
     let units = text.length;
     let controls = 0;
