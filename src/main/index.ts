@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppHandlers } from '../core/app-handlers';
 import { createProjectServices } from '../core/project-services';
+import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
 import { createDialogHandlers } from './dialogs';
@@ -51,6 +52,7 @@ app.whenReady().then(() => {
       onProjectChanged: (dir) => emit('projects:changed', { dir }),
     }),
     ...createDialogHandlers(() => mainWindow, dialog),
+    ...pendingHandlers(PENDING_CHANNELS),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

@@ -5,13 +5,13 @@
  * `sender`).
  */
 import { eventChannels, requestChannels } from '../shared/ipc/contract';
-import { eventVerb, splitChannel, type RawBridge, type Unsubscribe } from '../shared/ipc/bridge-shape';
+import { eventVerb, splitChannel, type LocalVerbs, type RawBridge, type Unsubscribe } from '../shared/ipc/bridge-shape';
 
 export type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
 export type Subscribe = (channel: string, listener: (payload: unknown) => void) => Unsubscribe;
 
-export function buildBridge(invoke: Invoke, subscribe: Subscribe): RawBridge {
-  const bridge: Record<string, Record<string, (arg: unknown) => unknown>> = {};
+export function buildBridge(invoke: Invoke, subscribe: Subscribe, local: LocalVerbs): RawBridge {
+  const bridge: Record<string, Record<string, (arg: never) => unknown>> = {};
   const namespace = (name: string) => (bridge[name] ??= {});
 
   for (const channel of requestChannels) {
@@ -24,6 +24,9 @@ export function buildBridge(invoke: Invoke, subscribe: Subscribe): RawBridge {
       if (typeof listener !== 'function') throw new TypeError(`${ns}.${verb} needs a function`);
       return subscribe(channel, (payload) => (listener as (p: unknown) => void)(payload));
     };
+  }
+  for (const [ns, verbs] of Object.entries(local as unknown as Record<string, Record<string, (arg: never) => unknown>>)) {
+    for (const [verb, fn] of Object.entries(verbs)) namespace(ns)[verb] = (arg: never) => fn(arg);
   }
   for (const ns of Object.values(bridge)) Object.freeze(ns);
   return Object.freeze(bridge) as unknown as RawBridge;

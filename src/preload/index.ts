@@ -1,5 +1,5 @@
 // The sandboxed preload: the only code with ipcRenderer. It exposes the contract's verbs, nothing else.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildBridge } from './build-bridge';
 
 const bridge = buildBridge(
@@ -11,6 +11,7 @@ const bridge = buildBridge(
       ipcRenderer.removeListener(channel, handler);
     };
   },
+  { files: { pathFor: (file) => webUtils.getPathForFile(file as File) } },
 );
 
 contextBridge.exposeInMainWorld('rnnlab', bridge);

@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppHandlers } from '../../src/core/app-handlers';
 import { createProjectServices } from '../../src/core/project-services';
+import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 import { launch, tempDir, type Session } from './harness';
 
 function realHandlers(appData: string, documents: string, pickFolder: () => string | null): (emit: Parameters<Parameters<typeof launch>[0]>[0]) => Handlers {
   return (emit) => ({
     ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
+    ...pendingHandlers(PENDING_CHANNELS),
     'dialog:pickFolder': async () => ({ path: pickFolder() }),
+    'dialog:pickFile': async () => ({ path: null }),
+    'dialog:saveFile': async () => ({ path: null }),
     'shell:openExternal': async () => ({ opened: false }),
   });
 }

@@ -70,6 +70,8 @@ async function bridgeScript(): Promise<string> {
       listeners.get(channel).add(fn);
       return () => listeners.get(channel).delete(fn);
     },
+    // Chromium gives pages no file paths; tests drop files from the folder they name here.
+    { files: { pathFor: (file) => (window.__rnnlabDropDir ?? '') + '/' + file.name } },
   );
 })();`;
 }

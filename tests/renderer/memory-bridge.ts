@@ -6,6 +6,7 @@ import { buildBridge } from '../../src/preload/build-bridge';
 import { createDispatcher } from '../../src/main/router';
 import { AppError } from '../../src/shared/errors';
 import type { Handlers } from '../../src/shared/ipc/handlers';
+import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
 import type { OpenedProject, RecentProject } from '../../src/shared/dto';
 import { wrapBridge, type Bridge } from '../../src/renderer/bridge';
 
@@ -18,7 +19,8 @@ export interface MemoryBackend {
 
 export function memoryBridge(overrides: Partial<Handlers> = {}): { bridge: Bridge; backend: MemoryBackend } {
   const backend: MemoryBackend = { projects: new Map(), recent: [], pickFolderResult: null, calls: [] };
-  const handlers: Handlers = {
+  const handlers = {
+    ...pendingHandlers(PENDING_CHANNELS),
     'app:info': () => ({ name: 'RNN Lab', version: 'test', platform: 'linux', defaultProjectsDir: '/home/ada/RNN Lab', pathSeparator: '/' }),
     'projects:create': ({ parentDir, name }) => {
       const dir = `${parentDir}/${name}.rnnlab`;
@@ -36,9 +38,11 @@ export function memoryBridge(overrides: Partial<Handlers> = {}): { bridge: Bridg
     'projects:recent': () => backend.recent,
     'projects:forget': ({ dir }) => (backend.recent = backend.recent.filter((r) => r.dir !== dir)),
     'dialog:pickFolder': () => ({ path: backend.pickFolderResult }),
+    'dialog:pickFile': () => ({ path: backend.pickFolderResult }),
+    'dialog:saveFile': () => ({ path: null }),
     'shell:openExternal': () => ({ opened: false }),
     ...overrides,
-  };
+  } as Handlers;
   const dispatch = createDispatcher(handlers, () => null);
   const raw = buildBridge(
     (channel, payload) => {
@@ -46,6 +50,7 @@ export function memoryBridge(overrides: Partial<Handlers> = {}): { bridge: Bridg
       return dispatch({ sender: { id: 1 }, senderFrame: { url: 'memory:', parent: null } }, channel, payload);
     },
     () => () => {},
+    { files: { pathFor: (file) => `/dropped/${(file as File).name}` } },
   );
   return { bridge: wrapBridge(raw), backend };
 }

@@ -15,6 +15,7 @@ const mocks = vi.hoisted(() => ({
 }));
 
 vi.mock('electron', () => ({
+  webUtils: { getPathForFile: () => '/dropped/file.txt' },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => mocks.exposed.set(key, api) },
   ipcRenderer: {
     invoke: mocks.invoke,
@@ -27,7 +28,7 @@ describe('preload bridge', () => {
   beforeEach(() => vi.clearAllMocks());
 
   it('exposes functions only, one verb per contract channel and one subscription per event', () => {
-    const bridge = buildBridge(async () => null, () => () => {});
+    const bridge = buildBridge(async () => null, () => () => {}, { files: { pathFor: () => '/x' } });
     const all = leaves(bridge);
     for (const [path, v] of all) expect(typeof v, path).toBe('function');
     const names = all.map(([p]) => p).sort();
@@ -37,6 +38,7 @@ describe('preload bridge', () => {
         const [ns, verb] = c.split(':') as [string, string];
         return `rnnlab.${ns}.on${verb[0]!.toUpperCase()}${verb.slice(1)}`;
       }),
+      'rnnlab.files.pathFor',
     ].sort();
     expect(names).toEqual(expected);
     expect(Object.isFrozen(bridge)).toBe(true);
@@ -49,6 +51,13 @@ describe('preload bridge', () => {
     for (const [path, v] of leaves(api)) expect(typeof v, path).toBe('function');
     await api.projects.create({ parentDir: '/p', name: 'n' });
     expect(mocks.invoke).toHaveBeenCalledWith('projects:create', { parentDir: '/p', name: 'n' });
+  });
+
+  it('answers the path of a dropped file locally through webUtils, without IPC', async () => {
+    await import('../../src/preload/index');
+    const api = mocks.exposed.get('rnnlab') as { files: { pathFor: (f: unknown) => string } };
+    expect(api.files.pathFor(new Blob(['x']))).toBe('/dropped/file.txt');
+    expect(mocks.invoke).not.toHaveBeenCalled();
   });
 
   it('hands subscribers the payload alone, never the IPC event, and unsubscribes', async () => {
@@ -64,7 +73,7 @@ describe('preload bridge', () => {
   });
 
   it('rejects a subscription that is not a function', () => {
-    const bridge = buildBridge(async () => null, () => () => {}) as unknown as { projects: { onChanged: (x: unknown) => unknown } };
+    const bridge = buildBridge(async () => null, () => () => {}, { files: { pathFor: () => '/x' } }) as unknown as { projects: { onChanged: (x: unknown) => unknown } };
     expect(() => bridge.projects.onChanged('nope')).toThrow(TypeError);
   });
 });

@@ -11,8 +11,18 @@ type Capital<S extends string> = S extends `${infer F}${infer R}` ? `${Uppercase
 
 export type Unsubscribe = () => void;
 
+/**
+ * Verbs the preload answers itself, without IPC: the file-system path of a file the user dropped
+ * on the window (Electron's webUtils; the sandboxed page cannot see paths).
+ */
+export interface LocalVerbs {
+  files: { pathFor(file: Blob): string };
+}
+
 /** What the preload exposes: verbs resolve to envelopes; subscriptions pass only the payload. */
-export type RawBridge = {
+export type RawBridge = LocalVerbs & ContractBridge;
+
+type ContractBridge = {
   [N in Namespace<RequestChannel | EventChannel>]: {
     [C in RequestChannel as C extends `${N}:${infer V}` ? V : never]: (request: RequestOf<C>) => Promise<Envelope<ResponseOf<C>>>;
   } & {

@@ -12,8 +12,21 @@ import {
   projectSummarySchema,
   recentProjectSchema,
 } from '../dto';
+import { runConfigSchema } from '../run-config';
+import { datasetFileSchema, importProgressSchema, vocabularyViewSchema } from '../datasets';
+import {
+  generateRequestSchema,
+  generateResultSchema,
+  runDetailSchema,
+  runEventSchema,
+  runSummaryDtoSchema,
+  scoreResultSchema,
+} from '../runs';
 
 const none = z.undefined();
+const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'Not a valid identifier.');
+const inProject = { projectDir: absolutePathSchema };
+const runRef = z.object({ ...inProject, runId: idSchema }).strict();
 
 export const requests = {
   'app:info': { request: none, response: appInfoSchema },
@@ -28,11 +41,60 @@ export const requests = {
     request: z.object({ purpose: z.enum(['open-project', 'project-location']) }).strict(),
     response: z.object({ path: z.string().nullable() }),
   },
+  'datasets:import': {
+    request: z.object({ ...inProject, filePath: absolutePathSchema, name: z.string().trim().min(1).max(200).optional(), kind: z.enum(['text', 'csv']).optional() }).strict(),
+    response: datasetFileSchema,
+  },
+  'datasets:get': { request: z.object({ ...inProject, datasetId: idSchema }).strict(), response: datasetFileSchema },
+  'datasets:vocabulary': {
+    request: z
+      .object({ ...inProject, datasetId: idSchema, tokenizer: z.enum(['char', 'word']), cleaning: z.enum(['none', 'letters']), minFreq: z.number().int().min(1).max(1_000_000) })
+      .strict(),
+    response: vocabularyViewSchema,
+  },
+  'datasets:preview': {
+    request: z.object({ ...inProject, datasetId: idSchema, cleaning: z.enum(['none', 'letters']), maxChars: z.number().int().min(1).max(100_000) }).strict(),
+    response: z.object({ text: z.string(), truncated: z.boolean() }),
+  },
+  'datasets:rename': { request: z.object({ ...inProject, datasetId: idSchema, name: z.string().trim().min(1).max(200) }).strict(), response: datasetFileSchema },
+  'datasets:delete': { request: z.object({ ...inProject, datasetId: idSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
+  'dialog:pickFile': {
+    request: z.object({ purpose: z.enum(['dataset', 'weights', 'config', 'vocab']) }).strict(),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  'dialog:saveFile': {
+    request: z.object({ purpose: z.enum(['export-safetensors', 'export-onnx', 'export-json', 'export-html', 'chart-png', 'metrics-csv']), suggestedName: z.string().max(255) }).strict(),
+    response: z.object({ path: z.string().nullable() }),
+  },
+  'runs:list': { request: z.object(inProject).strict(), response: z.array(runSummaryDtoSchema) },
+  'runs:get': { request: runRef, response: runDetailSchema },
+  'runs:create': {
+    request: z.object({ ...inProject, config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>> }).strict(),
+    response: runSummaryDtoSchema,
+  },
+  'runs:start': { request: runRef, response: runSummaryDtoSchema },
+  'runs:pause': { request: runRef, response: runSummaryDtoSchema },
+  /** Continues a paused, interrupted or diverged run, optionally with a new learning rate or epoch total. */
+  'runs:resume': {
+    request: z.object({ ...inProject, runId: idSchema, lr: z.number().positive().max(100).optional(), epochs: z.number().int().positive().optional() }).strict(),
+    response: runSummaryDtoSchema,
+  },
+  'runs:stop': { request: runRef, response: runSummaryDtoSchema },
+  'runs:step': { request: runRef, response: runSummaryDtoSchema },
+  'runs:rename': { request: z.object({ ...inProject, runId: idSchema, name: z.string().trim().min(1).max(80) }).strict(), response: runSummaryDtoSchema },
+  'runs:delete': { request: runRef, response: z.object({ deleted: z.boolean() }) },
+  'generate:text': { request: generateRequestSchema, response: generateResultSchema },
+  'generate:score': {
+    request: z.object({ ...inProject, runId: idSchema, checkpoint: z.string().nullable(), text: z.string().min(1).max(100_000) }).strict(),
+    response: scoreResultSchema,
+  },
   'shell:openExternal': { request: z.object({ url: z.string().max(2048) }).strict(), response: z.object({ opened: z.boolean() }) },
 } as const;
 
 export const events = {
   'projects:changed': z.object({ dir: z.string() }),
+  'runs:update': runEventSchema,
+  'datasets:importProgress': importProgressSchema,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -1,0 +1,97 @@
+/**
+ * Dataset records: the shape of `datasets/<id>/dataset.json` on disk and of what the renderer
+ * receives. One declaration serves the store, the IPC contract and the views.
+ */
+import { z } from 'zod';
+
+const isoTime = z.iso.datetime({ offset: true });
+const topToken = z.tuple([z.string(), z.number().int().nonnegative()]);
+
+export const tokenizerStatsSchema = z.object({
+  tokens: z.number().int().nonnegative(),
+  /** Distinct tokens in the corpus. */
+  distinct: z.number().int().nonnegative(),
+  /** Vocabulary size with `<unk>` for the dataset's `minFreq`. */
+  vocabSize: z.number().int().positive(),
+  unkRate: z.number().min(0).max(1),
+  unigramPerplexity: z.number().nonnegative(),
+  top: z.array(topToken),
+});
+export type TokenizerStats = z.infer<typeof tokenizerStatsSchema>;
+
+export const textStatsSchema = z.object({
+  kind: z.literal('text'),
+  characters: z.number().int().nonnegative(),
+  lines: z.number().int().nonnegative(),
+  newline: z.enum(['lf', 'crlf', 'cr', 'mixed', 'none']),
+  cleaning: z.enum(['none', 'letters']),
+  minFreq: z.number().int().positive(),
+  char: tokenizerStatsSchema,
+  word: tokenizerStatsSchema,
+});
+export type TextStats = z.infer<typeof textStatsSchema>;
+
+export const csvColumnSchema = z.object({
+  name: z.string(),
+  /** `label` columns (text such as dates) are kept in the source but not used as series. */
+  kind: z.enum(['numeric', 'label']),
+  count: z.number().int().nonnegative(),
+  missing: z.number().int().nonnegative(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+});
+export type CsvColumnStats = z.infer<typeof csvColumnSchema>;
+
+export const csvStatsSchema = z.object({
+  kind: z.literal('csv'),
+  delimiter: z.enum([',', ';', '\t', 'none']),
+  hasHeader: z.boolean(),
+  rows: z.number().int().nonnegative(),
+  columns: z.array(csvColumnSchema),
+});
+export type CsvStats = z.infer<typeof csvStatsSchema>;
+
+export const datasetFileSchema = z.object({
+  formatVersion: z.literal(1),
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  kind: z.enum(['text', 'csv']),
+  created: isoTime,
+  source: z.object({
+    /** `source.<ext>` inside the dataset folder. */
+    file: z.string().regex(/^source\.[a-z0-9]{1,8}$/),
+    originalName: z.string().max(1000),
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    encoding: z.enum(['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be']),
+  }),
+  stats: z.discriminatedUnion('kind', [textStatsSchema, csvStatsSchema]),
+});
+export type DatasetRecord = z.infer<typeof datasetFileSchema>;
+
+/** The live vocabulary view of the dataset screen: what a tokenizer, cleaning and min_freq give. */
+export const vocabularyViewSchema = z.object({
+  tokenizer: z.enum(['char', 'word']),
+  cleaning: z.enum(['none', 'letters']),
+  minFreq: z.number().int().positive(),
+  tokens: z.number().int().nonnegative(),
+  distinct: z.number().int().nonnegative(),
+  vocabSize: z.number().int().positive(),
+  unkRate: z.number().min(0).max(1),
+  unigramPerplexity: z.number().nonnegative(),
+  /** Count of the token at each frequency rank (1-based rank = index + 1), for the Zipf chart; capped. */
+  rankCounts: z.array(z.number().int().nonnegative()),
+  top: z.array(topToken),
+});
+export type VocabularyView = z.infer<typeof vocabularyViewSchema>;
+
+export const importProgressSchema = z.object({
+  projectDir: z.string(),
+  /** The file being imported, as the renderer named it. */
+  filePath: z.string(),
+  bytesRead: z.number().nonnegative(),
+  totalBytes: z.number().nonnegative(),
+});
+export type ImportProgress = z.infer<typeof importProgressSchema>;

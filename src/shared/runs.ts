@@ -1,0 +1,134 @@
+/** What the renderer sees of runs: states, metric records, samples, progress events, generation. */
+import { z } from 'zod';
+import { runConfigSchema } from './run-config';
+
+export const RUN_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'diverged', 'interrupted'] as const;
+export const runStateSchema = z.enum(RUN_STATES);
+export type RunState = z.infer<typeof runStateSchema>;
+
+const finite = z.number().refine(Number.isFinite);
+/** Perplexity and loss may legitimately be Infinity/NaN when a run diverges; JSON carries them as null. */
+const metric = z.number().nullable();
+
+/** One record of the metric log: a training window (kind 'train'), a validation pass, or an epoch summary. */
+export const metricRecordSchema = z.object({
+  kind: z.enum(['train', 'val', 'epoch']),
+  step: z.number().int().nonnegative(),
+  epoch: z.number().nonnegative(),
+  /** Seconds since the run started (excluding paused time). */
+  time: finite,
+  loss: metric.optional(),
+  perplexity: metric.optional(),
+  gradNorm: metric.optional(),
+  lr: metric.optional(),
+  tokensPerSec: metric.optional(),
+});
+export type MetricRecord = z.infer<typeof metricRecordSchema>;
+
+export const sampleRecordSchema = z.object({ step: z.number().int(), epoch: z.number(), prefix: z.string(), text: z.string() });
+export type SampleRecord = z.infer<typeof sampleRecordSchema>;
+
+export const nonFiniteReportSchema = z.object({
+  where: z.string(),
+  parameter: z.string().nullable(),
+  timeStep: z.number().int().nullable(),
+  message: z.string(),
+});
+export type NonFiniteReportDto = z.infer<typeof nonFiniteReportSchema>;
+
+export const runProgressSchema = z.object({
+  epoch: z.number().nonnegative(),
+  totalEpochs: z.number().int().positive(),
+  step: z.number().int().nonnegative(),
+  elapsedSec: finite,
+  etaSec: z.number().nullable(),
+});
+export type RunProgress = z.infer<typeof runProgressSchema>;
+
+export const checkpointInfoSchema = z.object({
+  name: z.string(),
+  step: z.number().int(),
+  epoch: z.number().nullable(),
+  valPerplexity: z.number().nullable(),
+  best: z.boolean(),
+});
+export type CheckpointInfo = z.infer<typeof checkpointInfoSchema>;
+
+export const runSummaryDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: runStateSchema,
+  created: z.string(),
+  message: z.string().nullable(),
+  progress: runProgressSchema.nullable(),
+  bestValPerplexity: z.number().nullable(),
+});
+export type RunSummaryDto = z.infer<typeof runSummaryDtoSchema>;
+
+export const runDetailSchema = z.object({
+  run: runSummaryDtoSchema,
+  config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>>,
+  metrics: z.array(metricRecordSchema),
+  samples: z.array(sampleRecordSchema),
+  checkpoints: z.array(checkpointInfoSchema),
+  /** Present when the run diverged: what went non-finite first. */
+  divergence: nonFiniteReportSchema.nullable(),
+  /** Baselines for the charts: uniform (= vocabulary size) and unigram perplexity. */
+  baselines: z.object({ uniform: z.number(), unigram: z.number() }).nullable(),
+  /** Which kernels trained the run (reported by the engine). */
+  kernels: z.string().nullable(),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+/** Pushed at most ~10 times a second per run. */
+export const runEventSchema = z.object({
+  projectDir: z.string(),
+  runId: z.string(),
+  state: runStateSchema,
+  progress: runProgressSchema.nullable(),
+  metrics: z.array(metricRecordSchema),
+  samples: z.array(sampleRecordSchema),
+  message: z.string().nullable(),
+  divergence: nonFiniteReportSchema.nullable(),
+});
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+export const decodingSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('greedy') }),
+  z.object({
+    mode: z.literal('sample'),
+    temperature: z.number().gt(0).max(10),
+    topK: z.number().int().min(0).max(100_000),
+    topP: z.number().gt(0).max(1),
+  }),
+]);
+export type Decoding = z.infer<typeof decodingSchema>;
+
+export const generateRequestSchema = z
+  .object({
+    projectDir: z.string(),
+    runId: z.string(),
+    checkpoint: z.string().nullable(),
+    prefix: z.string().max(10_000),
+    length: z.number().int().min(1).max(10_000),
+    decoding: decodingSchema,
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+  })
+  .strict();
+export type GenerateRequest = z.infer<typeof generateRequestSchema>;
+
+export const generateResultSchema = z.object({
+  /** The prefix as the model saw it (after the run's cleaning). */
+  prefix: z.string(),
+  tokens: z.array(z.string()),
+  probabilities: z.array(z.number()),
+  separator: z.string(),
+});
+export type GenerateResult = z.infer<typeof generateResultSchema>;
+
+export const scoreResultSchema = z.object({
+  tokens: z.array(z.string()),
+  logprobs: z.array(z.number()),
+  perplexity: z.number(),
+});
+export type ScoreResult = z.infer<typeof scoreResultSchema>;
