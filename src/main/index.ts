@@ -3,6 +3,8 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAppHandlers } from '../core/app-handlers';
 import { createProjectServices } from '../core/project-services';
+import { NodeFileSystem } from '../core/fs/node-file-system';
+import { loadWindowState, saveWindowState, type WindowState } from '../core/window-state';
 import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
@@ -20,8 +22,15 @@ const emit: EmitEvent = (channel, payload) => {
   mainWindow?.webContents.send(channel, checkEvent(channel, payload));
 };
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(preloadPath));
+const fs = new NodeFileSystem();
+
+function createWindow(saved: WindowState | null): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(preloadPath, saved ?? undefined));
+  if (saved?.maximized) win.maximize();
+  win.on('close', () => {
+    const b = win.getNormalBounds();
+    void saveWindowState(fs, app.getPath('userData'), { width: b.width, height: b.height, x: b.x, y: b.y, maximized: win.isMaximized() });
+  });
   const contents = win.webContents;
   contents.on('will-navigate', (event, url) => {
     if (!allowNavigation(url, appUrl)) event.preventDefault();
@@ -40,7 +49,7 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionRequestDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionCheckDecision(permission));
 
@@ -62,10 +71,11 @@ app.whenReady().then(() => {
   const trusted = { webContentsId: () => mainWindow?.webContents.id, ...(devUrl ? { devOrigin: devUrl } : { fileUrl: appUrl }) };
   registerIpc(ipcMain, createDispatcher(handlers, senderCheck(trusted)));
 
-  mainWindow = createWindow();
+  const saved = await loadWindowState(fs, app.getPath('userData')).catch(() => null);
+  mainWindow = createWindow(saved);
   mainWindow.on('closed', () => (mainWindow = null));
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow(saved);
   });
 });
 

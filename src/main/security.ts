@@ -4,7 +4,7 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron';
 
-export function mainWindowOptions(preloadPath: string, bounds?: { width: number; height: number; x?: number; y?: number }): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, bounds?: { width: number; height: number; x?: number | undefined; y?: number | undefined }): BrowserWindowConstructorOptions {
   return {
     width: bounds?.width ?? 1280,
     height: bounds?.height ?? 820,

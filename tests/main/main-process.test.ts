@@ -35,6 +35,13 @@ vi.mock('electron', () => {
     static getAllWindows = () => m.windows;
     once() {}
     on() {}
+    maximize() {}
+    isMaximized() {
+      return false;
+    }
+    getNormalBounds() {
+      return { x: 0, y: 0, width: 1280, height: 820 };
+    }
     show() {}
     loadFile = m.loadFile;
     loadURL = m.loadURL;
@@ -64,7 +71,7 @@ vi.mock('electron', () => {
 beforeAll(async () => {
   await import('../../src/main/index');
   m.ready!();
-  await new Promise((r) => setTimeout(r, 0));
+  await vi.waitFor(() => expect(m.windows).toHaveLength(1));
 });
 
 describe('main process wiring (electron mocked)', () => {
