@@ -36,4 +36,5 @@ export const PENDING_CHANNELS = [
   'runs:delete',
   'generate:text',
   'generate:score',
+  'files:save',
 ] as const satisfies readonly RequestChannel[];

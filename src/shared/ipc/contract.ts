@@ -66,6 +66,16 @@ export const requests = {
     request: z.object({ purpose: z.enum(['export-safetensors', 'export-onnx', 'export-json', 'export-html', 'chart-png', 'metrics-csv']), suggestedName: z.string().max(255) }).strict(),
     response: z.object({ path: z.string().nullable() }),
   },
+  /**
+   * Shows the save dialog and writes what the renderer produced (a chart image, a metrics table)
+   * to the path the user chose. The renderer never names a path, so it cannot write elsewhere.
+   */
+  'files:save': {
+    request: z
+      .object({ purpose: z.enum(['chart-png', 'metrics-csv']), suggestedName: z.string().max(255), data: z.string().max(64 * 1024 * 1024), encoding: z.enum(['base64', 'utf8']) })
+      .strict(),
+    response: z.object({ path: z.string().nullable() }),
+  },
   'runs:list': { request: z.object(inProject).strict(), response: z.array(runSummaryDtoSchema) },
   'runs:get': { request: runRef, response: runDetailSchema },
   'runs:create': {
