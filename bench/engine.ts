@@ -1,0 +1,184 @@
+/**
+ * Training throughput and memory of the engine on d2l's standard character-model settings, side by
+ * side with PyTorch when /usr/bin/python3 has torch:
+ *
+ *   npm run bench -- engine [--quick] [--json] [--configs rnn-512,lstm-256] [--torch-threads 2] [--no-torch]
+ *
+ * Every configuration: vocabulary 28 one-hot, 35 steps, batch 32, sequential minibatches with the
+ * state carried, SGD lr 1, clipping θ = 1, on a synthetic uniform token stream (throughput does not
+ * depend on the text). Each configuration runs in its own process (ours: Node with the same loader;
+ * PyTorch: bench/engine_torch.py), so the peak RSS is that configuration's alone. Timing: warm-up
+ * steps, then windows of whole training steps lasting at least `window` seconds; tokens/s is the
+ * median over the windows. GFLOP/s counts the matrix products of forward and backward only
+ * (6 flops per multiply-accumulate-weight per token; the one-hot input product is a gather and not
+ * counted), so it is comparable to the kernel figures in shared/notes/kernels.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/engine/rng';
+import { resolveTrainerOptions, Trainer } from '../src/engine/train';
+
+interface BenchConfig {
+  id: string;
+  cell: 'rnn' | 'gru' | 'lstm';
+  hiddenSize: number;
+  numLayers: number;
+}
+
+const CONFIGS: BenchConfig[] = [
+  { id: 'rnn-512', cell: 'rnn', hiddenSize: 512, numLayers: 1 },
+  { id: 'rnn-256', cell: 'rnn', hiddenSize: 256, numLayers: 1 },
+  { id: 'gru-256', cell: 'gru', hiddenSize: 256, numLayers: 1 },
+  { id: 'lstm-256', cell: 'lstm', hiddenSize: 256, numLayers: 1 },
+  { id: 'lstm-2x256', cell: 'lstm', hiddenSize: 256, numLayers: 2 },
+];
+const V = 28, T = 35, B = 32;
+const CORPUS_TOKENS = 60_000;
+
+interface Timing {
+  /** Warm-up lasts at least this many steps and this many seconds. */
+  warmupSteps: number;
+  warmupSeconds: number;
+  windows: number;
+  /** Minimum seconds per timed window. */
+  window: number;
+}
+
+interface Measurement {
+  impl: 'ours' | 'torch';
+  config: string;
+  params: number;
+  tokensPerSecond: number;
+  windows: number[];
+  peakRssMB: number;
+  /** Ours only: typed-array memory after setup (model, workspace, optimizer). */
+  buffersMB?: number;
+  threads?: number;
+  version?: string;
+}
+
+const gateCount = (cell: BenchConfig['cell']) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
+
+/** Matrix-product flops per token of one training step (forward + backward). */
+function flopsPerToken(c: BenchConfig): number {
+  const H = c.hiddenSize, G = gateCount(c.cell) * H;
+  let f = 6 * H * V; // output layer: forward, dW, dH
+  for (let l = 0; l < c.numLayers; l++) f += 6 * H * G + (l > 0 ? 6 * H * G : 0);
+  return f;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Runs in the child process: one configuration, printed as one JSON line. */
+function measureOurs(c: BenchConfig, timing: Timing): Measurement {
+  const rng = new Rng(1);
+  const train = new Int32Array(CORPUS_TOKENS);
+  for (let i = 0; i < train.length; i++) train[i] = rng.nextInt(V);
+  const options = resolveTrainerOptions({
+    cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numSteps: T, batchSize: B, optimizer: 'sgd', lr: 1, clip: 1, sampler: 'sequential',
+  });
+  const trainer = new Trainer(options, { train, val: new Int32Array(0), vocabSize: V });
+  const buffersMB = process.memoryUsage().arrayBuffers / 2 ** 20;
+  // the fastest warm-up step sizes the windows, so a stall during warm-up cannot make them too short
+  let fastest = Infinity;
+  const warmStart = performance.now();
+  for (let i = 0; i < timing.warmupSteps || performance.now() - warmStart < timing.warmupSeconds * 1000; i++) {
+    const t0 = performance.now();
+    trainer.trainStep();
+    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+  }
+  const stepsPerWindow = Math.max(1, Math.ceil(timing.window / Math.max(fastest, 1e-4)));
+  const windows: number[] = [];
+  for (let w = 0; w < timing.windows; w++) {
+    const t0 = performance.now();
+    for (let s = 0; s < stepsPerWindow; s++) trainer.trainStep();
+    windows.push((stepsPerWindow * T * B) / ((performance.now() - t0) / 1000));
+  }
+  return {
+    impl: 'ours', config: c.id, params: trainer.model.parameterCount(), tokensPerSecond: median(windows), windows,
+    peakRssMB: process.resourceUsage().maxRSS / 1024, buffersMB, version: `node ${process.version}`,
+  };
+}
+
+function runChild(cmd: string, args: string[]): Measurement | { error: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = r.stdout?.trim().split('\n').at(-1) ?? '';
+  try {
+    return JSON.parse(line) as Measurement;
+  } catch {
+    return { error: (r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-3).join(' | ') };
+  }
+}
+
+function parseArgs(argv: string[]) {
+  const out = { quick: false, json: false, torch: true, torchThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => argv[++i] ?? '';
+    if (a === '--quick') out.quick = true;
+    else if (a === '--json') out.json = true;
+    else if (a === '--no-torch') out.torch = false;
+    else if (a === '--torch-threads') out.torchThreads = Number(value());
+    else if (a === '--configs') out.configs = value().split(',');
+    else if (a === '--child') out.child = value();
+    else if (a === '--timing') out.timing = value();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  for (const id of out.configs) if (!CONFIGS.some((c) => c.id === id)) throw new Error(`unknown config ${id}; known: ${CONFIGS.map((c) => c.id).join(', ')}`);
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+
+if (args.child) {
+  const timing = JSON.parse(args.timing) as Timing;
+  console.log(JSON.stringify(measureOurs(CONFIGS.find((c) => c.id === args.child)!, timing)));
+} else {
+  const timing: Timing = args.quick ? { warmupSteps: 2, warmupSeconds: 0.3, windows: 3, window: 0.5 } : { warmupSteps: 4, warmupSeconds: 1.5, windows: 5, window: 2 };
+  const python = '/usr/bin/python3';
+  const torchScript = join(import.meta.dirname, 'engine_torch.py');
+  const useTorch = args.torch && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const rows = [];
+  for (const id of args.configs) {
+    const c = CONFIGS.find((x) => x.id === id)!;
+    const ours = runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing)]);
+    const torch = useTorch
+      ? runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)])
+      : null;
+    const flops = flopsPerToken(c);
+    const row = { config: id, flopsPerToken: flops, ours, torch };
+    rows.push(row);
+    if (!args.json) process.stderr.write(`  ${id} done\n`);
+  }
+  if (args.json) {
+    console.log(JSON.stringify({ V, T, B, timing, loadAverage: loadavg(), torchThreads: useTorch ? args.torchThreads : null, rows }, null, 2));
+  } else {
+    const ok = (m: Measurement | { error: string } | null): m is Measurement => m !== null && !('error' in m);
+    const fmt = (x: number, d = 0) => x.toFixed(d);
+    console.log(`Engine training throughput: V=${V} one-hot, T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
+    console.log(`Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes skew the numbers.`);
+    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}); ours: one thread, TypeScript kernels.` : 'PyTorch: not available (or --no-torch).');
+    console.log('');
+    console.log('| config | params | ours tok/s | ours GFLOP/s | ours peak RSS MB (buffers) | PyTorch tok/s | PyTorch GFLOP/s | PyTorch peak RSS MB | ours / PyTorch |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      const o = r.ours, t = r.torch;
+      const cells = [r.config];
+      cells.push(ok(o) ? String(o.params) : '—');
+      cells.push(ok(o) ? fmt(o.tokensPerSecond) : `error: ${(o as { error: string }).error}`);
+      cells.push(ok(o) ? fmt((o.tokensPerSecond * r.flopsPerToken) / 1e9, 2) : '—');
+      cells.push(ok(o) ? `${fmt(o.peakRssMB)} (${fmt(o.buffersMB ?? 0, 1)})` : '—');
+      cells.push(ok(t) ? fmt(t.tokensPerSecond) : t ? `error: ${t.error}` : '—');
+      cells.push(ok(t) ? fmt((t.tokensPerSecond * r.flopsPerToken) / 1e9, 2) : '—');
+      cells.push(ok(t) ? fmt(t.peakRssMB) : '—');
+      cells.push(ok(o) && ok(t) ? fmt(o.tokensPerSecond / t.tokensPerSecond, 3) : '—');
+      console.log(`| ${cells.join(' | ')} |`);
+    }
+  }
+}
