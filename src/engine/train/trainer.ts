@@ -18,7 +18,7 @@ import { minBatchesPerEpoch } from '../data/seq-batches';
 import type { Kernels } from '../kernels/kernels';
 import { RnnModel } from '../model/rnn-model';
 import { resetState, type RecurrentState } from '../model/state';
-import type { Workspace } from '../model/workspace';
+import type { ForwardOptions, Workspace } from '../model/workspace';
 import { clipGradNorm, globalGradNorm } from '../optim/clip';
 import { createOptimizer } from '../optim/create';
 import { lrAt, validateLrSchedule, type LrScheduleConfig } from '../optim/lr-schedule';
@@ -117,6 +117,9 @@ export class Trainer<A extends FloatArray = Float32Array> {
   private readonly x: Int32Array;
   private readonly y: Int32Array;
   private readonly clipMode: 'd2l' | 'pytorch';
+  /** Built once: the hot path allocates nothing but its result record. */
+  private readonly trainForward: ForwardOptions<A>;
+  private readonly evalForward: ForwardOptions<A>;
   private updatesValue = 0;
   private epochStats: EpochAccumulator = emptyEpoch();
   private lastEpochValue: EpochResult | null = null;
@@ -167,6 +170,8 @@ export class Trainer<A extends FloatArray = Float32Array> {
     this.evalState = this.evalRows === 0 ? null : this.model.createState(this.evalRows);
     this.evalX = new Int32Array(T * this.evalRows);
     this.evalY = new Int32Array(T * this.evalRows);
+    this.trainForward = { targets: this.y, initial: this.carry, final: this.carry, training: true, rng: this.dropoutRng };
+    this.evalForward = { targets: this.evalY, initial: this.evalState, final: this.evalState ?? undefined, numSteps: T, training: false };
 
     if (saved) this.load(saved);
   }
@@ -228,7 +233,7 @@ export class Trainer<A extends FloatArray = Float32Array> {
   /** One minibatch: forward, loss, BPTT, finiteness check, clipping, update. */
   trainStep(): StepResult {
     if (this.divergence) throw new TrainError('Diverged', 'This run diverged; restore a checkpoint to continue.', { step: this.divergence.step });
-    const it = this.iterator, x = this.x, y = this.y;
+    const it = this.iterator, x = this.x, y = this.y; // y is the target buffer of trainForward
     // a restored position may sit at the end of an epoch: `next` then starts the next one and writes nothing
     if (!it.next(x, y) && !it.next(x, y)) throw new Error('the iterator produced an empty epoch');
     const epoch = it.epoch, stepInEpoch = it.index - 1;
@@ -236,7 +241,7 @@ export class Trainer<A extends FloatArray = Float32Array> {
     const lr = lrAt(this.schedule, this.updatesValue);
     const model = this.model;
     model.zeroGrads();
-    const loss = this.ws.forward(x, { targets: y, initial: this.carry, final: this.carry, training: true, rng: this.dropoutRng });
+    const loss = this.ws.forward(x, this.trainForward);
     this.ws.backward();
     // clipping leaves non-finite gradients untouched and returns their norm
     const theta = this.options.clip;
@@ -297,7 +302,8 @@ export class Trainer<A extends FloatArray = Float32Array> {
           y[t * rows + b] = val[from + t + 1]!;
         }
       }
-      const loss = ws.forward(x, { targets: y, initial: state, final: state, numSteps: steps, training: false });
+      this.evalForward.numSteps = steps;
+      const loss = ws.forward(x, this.evalForward);
       total += loss * steps * rows;
       count += steps * rows;
     }
