@@ -18,23 +18,10 @@ export function pendingHandlers<C extends RequestChannel>(channels: readonly C[]
 }
 
 export const PENDING_CHANNELS = [
-  'datasets:import',
-  'datasets:get',
-  'datasets:vocabulary',
-  'datasets:preview',
-  'datasets:rename',
-  'datasets:delete',
-  'runs:list',
-  'runs:get',
-  'runs:create',
   'runs:start',
   'runs:pause',
   'runs:resume',
   'runs:stop',
   'runs:step',
-  'runs:rename',
-  'runs:delete',
-  'generate:text',
-  'generate:score',
   'files:save',
 ] as const satisfies readonly RequestChannel[];

@@ -6,6 +6,7 @@ import { createProjectServices } from '../core/project-services';
 import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadWindowState, saveWindowState, type WindowState } from '../core/window-state';
 import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
+import { createDataHandlers } from '../core/handlers/runs-handlers';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
 import { createDialogHandlers } from './dialogs';
@@ -62,6 +63,7 @@ app.whenReady().then(async () => {
     }),
     ...createDialogHandlers(() => mainWindow, dialog),
     ...pendingHandlers(PENDING_CHANNELS),
+    ...createDataHandlers({ fs, emit }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAppHandlers } from '../../src/core/app-handlers';
 import { createProjectServices } from '../../src/core/project-services';
 import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
+import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
+import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 import { launch, tempDir, type Session } from './harness';
 
@@ -11,6 +13,7 @@ function realHandlers(appData: string, documents: string, pickFolder: () => stri
   return (emit) => ({
     ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
     ...pendingHandlers(PENDING_CHANNELS),
+    ...createDataHandlers({ fs: new NodeFileSystem(), emit }),
     'dialog:pickFolder': async () => ({ path: pickFolder() }),
     'dialog:pickFile': async () => ({ path: null }),
     'dialog:saveFile': async () => ({ path: null }),

@@ -37,6 +37,8 @@ export interface ImportOptions {
   topK?: number;
   chunkBytes?: number;
   id?: string;
+  /** Called after each chunk is copied; callers throttle it for the UI. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 function sourceExtension(path: string, kind: 'text' | 'csv'): string {
@@ -83,6 +85,7 @@ export async function importDataset(fs: FileSystem, dir: string, sourcePath: str
       await output.write(chunk);
       hash.update(chunk);
       decoder.push(chunk);
+      options.onProgress?.(total, st.size);
     }
     decoder.end();
     if (decoder.characters === 0) throw new DatasetError('Empty', { path: sourcePath });

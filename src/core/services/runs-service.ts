@@ -1,0 +1,123 @@
+/**
+ * Runs of a project as the renderer sees them: summaries with live progress, details with
+ * metrics, samples, checkpoints, divergence and baselines; creation (config validated, dataset
+ * checked, vocab.json written) and rename/delete.
+ */
+import { minBatchesPerEpoch } from '../../engine/data/seq-batches';
+import type { RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
+import type { FileSystem } from '../fs/file-system';
+import { createRun, deleteRun, listRuns, readRun, readRunConfig, renameRun, type RunConfigJson } from '../store/runs';
+import type { RunRecord } from '../store/schemas';
+import { bestValPerplexity, checkpointInfos, readCheckpointEntries, readDivergence, readKernels, readMetrics, readSamples } from './run-files';
+import { parseRunConfig, prepareRunData, vocabFileFor } from './run-data';
+import { readRunVocab, writeRunVocab } from './run-vocab';
+import { ServiceError } from './service-error';
+
+/** What the training host knows about runs it is hosting; null for a run it is not hosting. */
+export interface LiveRuns {
+  status(projectDir: string, runId: string): { progress: RunProgress | null } | null;
+  /** True while a worker holds the run (training or paused in memory): deleting it is refused. */
+  isActive?(projectDir: string, runId: string): boolean;
+}
+
+export interface RunsServiceOptions {
+  fs: FileSystem;
+  live?: LiveRuns;
+  /** Told after a run folder is deleted (the generation service drops its cached models). */
+  onDeleted?: (projectDir: string, runId: string) => void;
+}
+
+export class RunsService {
+  readonly fs: FileSystem;
+  live: LiveRuns | undefined;
+  private readonly onDeleted: ((projectDir: string, runId: string) => void) | undefined;
+
+  constructor(options: RunsServiceOptions) {
+    this.fs = options.fs;
+    this.live = options.live;
+    this.onDeleted = options.onDeleted;
+  }
+
+  async list(projectDir: string): Promise<RunSummaryDto[]> {
+    const { runs } = await listRuns(this.fs, projectDir);
+    return Promise.all(runs.map((run) => this.summary(projectDir, run)));
+  }
+
+  async summary(projectDir: string, run: RunRecord): Promise<RunSummaryDto> {
+    const [entries, metrics] = await Promise.all([readCheckpointEntries(this.fs, projectDir, run.id), readMetrics(this.fs, projectDir, run.id)]);
+    return this.toDto(projectDir, run, bestValPerplexity(entries, metrics));
+  }
+
+  async get(projectDir: string, runId: string): Promise<RunDetail> {
+    const run = await readRun(this.fs, projectDir, runId);
+    const config = parseRunConfig(await readRunConfig(this.fs, projectDir, runId));
+    const [metrics, samples, entries, divergence, kernels, vocab] = await Promise.all([
+      readMetrics(this.fs, projectDir, runId),
+      readSamples(this.fs, projectDir, runId),
+      readCheckpointEntries(this.fs, projectDir, runId),
+      readDivergence(this.fs, projectDir, runId),
+      readKernels(this.fs, projectDir, runId),
+      readRunVocab(this.fs, projectDir, runId).catch((e: unknown) => {
+        if (e instanceof ServiceError) return null; // a damaged vocab.json only costs the baselines here
+        throw e;
+      }),
+    ]);
+    return {
+      run: this.toDto(projectDir, run, bestValPerplexity(entries, metrics)),
+      config,
+      metrics,
+      samples,
+      checkpoints: checkpointInfos(entries, metrics),
+      divergence,
+      baselines: vocab ? { ...vocab.file.baselines } : null,
+      kernels,
+    };
+  }
+
+  /**
+   * Validates the config, checks the dataset is text and long enough, creates the run (queued)
+   * and writes its vocab.json. The corpus is built before the run folder exists, so a refused
+   * config leaves nothing behind.
+   */
+  async create(projectDir: string, rawConfig: unknown): Promise<RunSummaryDto> {
+    const config = parseRunConfig(rawConfig);
+    const data = await prepareRunData(this.fs, projectDir, config);
+    if (data.totalTokens === 0) throw new ServiceError('EmptyCorpus', { datasetId: config.datasetId, tokenizer: config.tokenizer, cleaning: config.clean });
+    if (minBatchesPerEpoch(config.sampler, data.train.length, config.batchSize, config.numSteps) < 1) {
+      throw new ServiceError('CorpusTooSmall', { trainTokens: data.train.length, batchSize: config.batchSize, numSteps: config.numSteps });
+    }
+    const run = await createRun(this.fs, projectDir, { config: config as unknown as RunConfigJson, name: config.name });
+    await writeRunVocab(this.fs, projectDir, run.id, vocabFileFor(data, config));
+    return this.toDto(projectDir, run, null);
+  }
+
+  async rename(projectDir: string, runId: string, name: string): Promise<RunSummaryDto> {
+    return this.summary(projectDir, await renameRun(this.fs, projectDir, runId, name));
+  }
+
+  async delete(projectDir: string, runId: string): Promise<{ deleted: boolean }> {
+    const run = await readRun(this.fs, projectDir, runId).catch((e: unknown) => {
+      // a damaged run can still be deleted; a missing one cannot
+      if ((e as { code?: unknown }).code === 'CorruptRun') return null;
+      throw e;
+    });
+    if (run?.state === 'running' || this.live?.isActive?.(projectDir, runId) === true) {
+      throw new ServiceError('RunActive', { runId, state: run?.state }, 'This run is training; pause or stop it before deleting it.');
+    }
+    await deleteRun(this.fs, projectDir, runId);
+    this.onDeleted?.(projectDir, runId);
+    return { deleted: true };
+  }
+
+  private toDto(projectDir: string, run: RunRecord, best: number | null): RunSummaryDto {
+    return {
+      id: run.id,
+      name: run.name,
+      state: run.state,
+      created: run.created,
+      message: run.message ?? null,
+      progress: this.live?.status(projectDir, run.id)?.progress ?? null,
+      bestValPerplexity: best,
+    };
+  }
+}
