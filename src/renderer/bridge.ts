@@ -25,12 +25,15 @@ export class BridgeError extends Error {
   }
 }
 
+const LOCAL_VERBS = new Set(['files.pathFor']);
+
 export function wrapBridge(raw: RawBridge): Bridge {
   const client: Record<string, Record<string, unknown>> = {};
   for (const [ns, verbs] of Object.entries(raw as unknown as Record<string, Record<string, (arg: unknown) => unknown>>)) {
     const wrapped: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(verbs)) {
-      wrapped[name] = name.startsWith('on')
+      // Subscriptions and the preload's local verbs (files.pathFor) answer directly, not in envelopes.
+      wrapped[name] = name.startsWith('on') || LOCAL_VERBS.has(`${ns}.${name}`)
         ? fn
         : async (request?: unknown) => {
             const envelope = (await fn(request)) as Envelope<unknown>;

@@ -5,9 +5,25 @@
 import { inject, type InjectionKey } from 'vue';
 import type { Bridge } from '../bridge';
 import { defineProjectsStore } from './projects';
+import { defineNavigationStore } from './navigation';
+import { defineToastsStore } from './toasts';
+import { defineDatasetsStore } from './datasets';
+import { defineRunsStore } from './runs';
+import { defineGenerateStore } from './generate';
 
 export function createStores(bridge: Bridge) {
-  return { useProjects: defineProjectsStore(bridge) };
+  const useProjects = defineProjectsStore(bridge);
+  const useNavigation = defineNavigationStore();
+  const useToasts = defineToastsStore();
+  return {
+    bridge,
+    useProjects,
+    useNavigation,
+    useToasts,
+    useDatasets: defineDatasetsStore(bridge, useProjects, useNavigation, useToasts),
+    useRuns: defineRunsStore(bridge, useProjects, useNavigation, useToasts),
+    useGenerate: defineGenerateStore(bridge, useProjects),
+  };
 }
 
 export type Stores = ReturnType<typeof createStores>;
