@@ -1,0 +1,18 @@
+import { AppError } from '../../shared/errors';
+
+/**
+ * Codes: `NotRunning` (pause/stop of a run that is not training), `AlreadyActive` (start or
+ * resume of a run that is already training or waiting), `NotStartable` (start of a run that is
+ * not queued), `NotResumable` (resume of a run in a state that cannot continue), `Busy` (a
+ * single step while the run trains), `ShuttingDown` (the app is quitting).
+ */
+export type TrainingErrorCode = 'NotRunning' | 'AlreadyActive' | 'NotStartable' | 'NotResumable' | 'Busy' | 'ShuttingDown';
+
+export class TrainingError extends AppError {
+  declare readonly code: TrainingErrorCode;
+
+  constructor(code: TrainingErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = 'TrainingError';
+  }
+}
