@@ -1,0 +1,31 @@
+/** Runs the committed PyTorch scripts of tests/fixtures/export with Debian's python3 (python3-torch). */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures/export');
+const PYTHON = process.env['RNNLAB_TORCH_PYTHON'] ?? '/usr/bin/python3';
+
+export function python(script: string, args: string[]): string {
+  try {
+    return execFileSync(PYTHON, [join(FIXTURES, script), ...args], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`${script} failed (PyTorch comes from Debian's python3-torch, which .ci/run installs): ${err.stderr ?? err.message}`);
+  }
+}
+
+export interface TorchResult {
+  logits: number[];
+  hn: number[];
+  cn: number[] | null;
+}
+
+/** One python process for every job, so torch is imported once. */
+export function torchLogits(jobs: Array<{ dir: string; ids: number[] }>): TorchResult[] {
+  const dir = mkdtempSync(join(tmpdir(), 'rnnlab-torch-'));
+  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+  python('torch_logits.py', [join(dir, 'jobs.json'), join(dir, 'out.json')]);
+  return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as TorchResult[];
+}
