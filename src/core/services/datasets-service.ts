@@ -31,6 +31,8 @@ export interface DatasetsServiceOptions {
   /** Milliseconds between progress callbacks (default 100). */
   progressIntervalMs?: number;
   now?: () => number;
+  /** Bytes read per import step (default 1 MiB); smaller in tests to see many progress calls. */
+  importChunkBytes?: number;
 }
 
 export class DatasetsService {
@@ -38,12 +40,14 @@ export class DatasetsService {
   readonly counts: TokenCountCache;
   private readonly progressIntervalMs: number;
   private readonly now: (() => number) | undefined;
+  private readonly importChunkBytes: number | undefined;
 
   constructor(options: DatasetsServiceOptions) {
     this.fs = options.fs;
     this.counts = options.counts ?? new TokenCountCache(options.fs);
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.now = options.now;
+    this.importChunkBytes = options.importChunkBytes;
   }
 
   async import(projectDir: string, request: ImportRequest): Promise<DatasetRecord> {
@@ -52,6 +56,7 @@ export class DatasetsService {
     const record = await importDataset(this.fs, projectDir, request.filePath, {
       ...(request.name !== undefined && { name: request.name }),
       ...(request.kind !== undefined && { kind: request.kind }),
+      ...(this.importChunkBytes !== undefined && { chunkBytes: this.importChunkBytes }),
       ...(throttle && { onProgress: (read: number, total: number) => throttle.push([read, total]) }),
     });
     throttle?.flush();
