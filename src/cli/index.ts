@@ -1,22 +1,29 @@
 /**
  * `rnn-lab <command> [flags]`: the headless command line over src/core. Each command is one entry
- * of the table below; usage errors exit with code 2 and a one-line message naming the problem.
+ * of the table below (src/cli/commands/*.ts). Exit codes: 0 success, 1 failure (including a run
+ * that diverged or failed), 2 usage errors (unknown flag, out-of-range value, missing file — one
+ * line on stderr naming the flag), 130 training interrupted by Ctrl-C (resume continues it).
  */
 import { readFileSync } from 'node:fs';
+import type { Command } from './command';
+import { generateCommand } from './commands/generate';
+import { resumeCommand } from './commands/resume';
+import { runsCommand } from './commands/runs';
+import { scoreCommand } from './commands/score';
+import { trainCommand } from './commands/train';
+import type { CliIo } from './io';
+import { UsageError } from './usage-error';
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type { CliIo } from './io';
+export { UsageError } from './usage-error';
 
-interface Command {
-  summary: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
-
-const commands: Record<string, Command> = {};
-
-export class UsageError extends Error {}
+const commands: Record<string, Command> = {
+  train: trainCommand,
+  resume: resumeCommand,
+  runs: runsCommand,
+  generate: generateCommand,
+  score: scoreCommand,
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,10 +32,16 @@ function version(): string {
 
 function help(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['Usage: rnn-lab <command> [flags]', '', 'Commands:', ...(lines.length ? lines : ['  (none yet)']), '', 'rnn-lab --version prints the version.'].join('\n');
+  return ['Usage: rnn-lab <command> [flags]', '', 'Commands:', ...lines, '', 'rnn-lab <command> --help shows its flags; rnn-lab --version prints the version.'].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+const processIo = (): CliIo => ({
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+  status: process.stderr,
+});
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
@@ -38,10 +51,14 @@ export async function main(argv: string[], io: CliIo = { out: (l) => process.std
     io.out(version());
     return 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.err(`rnn-lab: unknown command "${name}" (try rnn-lab --help)`);
     return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(command.usage);
+    return 0;
   }
   try {
     return await command.run(rest, io);

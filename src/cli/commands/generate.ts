@@ -1,0 +1,53 @@
+import { NodeFileSystem } from '../../core/fs/node-file-system';
+import { GenerationService } from '../../core/services/generation-service';
+import { generateRequestSchema, type Decoding } from '../../shared/runs';
+import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
+import type { Command } from '../command';
+import { findRun, openProjectDir } from '../project-access';
+import { UsageError } from '../usage-error';
+
+const flags: FlagTable = {
+  project: { kind: 'string', help: 'Project folder.', required: true },
+  run: { kind: 'string', help: 'Run id.', required: true },
+  prefix: { kind: 'string', help: 'Text the model warms up on.', required: true },
+  length: { kind: 'number', help: 'Tokens to generate (1..10000).', required: true },
+  greedy: { kind: 'boolean', help: 'Always take the most probable token.' },
+  temperature: { kind: 'number', help: 'Sampling temperature (default 1).' },
+  'top-k': { kind: 'number', help: 'Sample among the k most probable tokens (0 = all).' },
+  'top-p': { kind: 'number', help: 'Nucleus sampling mass (default 1).' },
+  seed: { kind: 'number', help: 'Sampling seed (default 0).' },
+  checkpoint: { kind: 'string', help: 'Checkpoint file name (default: best by val perplexity, else latest).' },
+  json: { kind: 'boolean', help: 'One JSON object on stdout.' },
+};
+
+const FLAG_OF: Record<string, string> = { prefix: 'prefix', length: 'length', seed: 'seed', temperature: 'temperature', topK: 'top-k', topP: 'top-p' };
+
+export const generateCommand: Command = {
+  summary: 'Generate text from a run after a warm-up prefix',
+  usage: ['Usage: rnn-lab generate --project DIR --run ID --prefix TEXT --length N [--greedy | --temperature T --top-k K --top-p P] [--seed S]', '', ...flagHelp(flags)].join('\n'),
+  async run(args, io) {
+    const f = parseFlags(args, flags);
+    const sampling = ['temperature', 'top-k', 'top-p'].filter((n) => f.has(n));
+    if (bool(f, 'greedy') && sampling.length > 0) throw new UsageError(`--greedy cannot be combined with --${sampling[0]}`);
+    const decoding: Decoding = bool(f, 'greedy')
+      ? { mode: 'greedy' }
+      : { mode: 'sample', temperature: num(f, 'temperature') ?? 1, topK: num(f, 'top-k') ?? 0, topP: num(f, 'top-p') ?? 1 };
+    const fs = new NodeFileSystem();
+    const projectDir = await openProjectDir(fs, str(f, 'project')!);
+    const runId = str(f, 'run')!;
+    await findRun(fs, projectDir, runId);
+    const parsed = generateRequestSchema.safeParse({
+      projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, prefix: str(f, 'prefix'), length: num(f, 'length'), decoding, seed: num(f, 'seed') ?? 0,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const key = String(issue.path[issue.path.length - 1] ?? '');
+      throw new UsageError(`--${FLAG_OF[key] ?? key}: ${issue.message}`);
+    }
+    const result = await new GenerationService(fs).generate(parsed.data);
+    const text = result.tokens.join(result.separator);
+    if (bool(f, 'json')) io.out(JSON.stringify({ type: 'generation', prefix: result.prefix, text, tokens: result.tokens, probabilities: result.probabilities }));
+    else io.out(`${result.prefix}${result.separator}${text}`);
+    return 0;
+  },
+};

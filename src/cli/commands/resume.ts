@@ -1,0 +1,43 @@
+import { NodeFileSystem } from '../../core/fs/node-file-system';
+import { setRunState } from '../../core/store/runs';
+import { runConfigFields } from '../../shared/run-config';
+import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
+import type { Command } from '../command';
+import { findRun, openProjectDir } from '../project-access';
+import { trainSession } from '../training-session';
+import { UsageError } from '../usage-error';
+
+const flags: FlagTable = {
+  project: { kind: 'string', help: 'Project folder.', required: true },
+  run: { kind: 'string', help: 'Run id (see rnn-lab runs).', required: true },
+  epochs: { kind: 'number', help: 'Epoch total the run should reach.' },
+  lr: { kind: 'number', help: 'New learning rate (e.g. lower, after a divergence).' },
+  json: { kind: 'boolean', help: 'One JSON object per line on stdout.' },
+};
+
+function checkRange(name: 'epochs' | 'lr', value: number | undefined): void {
+  if (value === undefined) return;
+  const spec = runConfigFields[name];
+  if (value < spec.min || value > spec.max || (spec.kind === 'int' && !Number.isInteger(value))) {
+    throw new UsageError(`--${name}: ${spec.label} must be ${spec.kind === 'int' ? 'a whole number ' : ''}between ${spec.min} and ${spec.max} (got ${value})`);
+  }
+}
+
+export const resumeCommand: Command = {
+  summary: 'Continue a run from its last checkpoint (optionally to more epochs or with a new learning rate)',
+  usage: ['Usage: rnn-lab resume --project DIR --run ID [--epochs N] [--lr LR] [--json]', '', ...flagHelp(flags)].join('\n'),
+  async run(args, io) {
+    const f = parseFlags(args, flags);
+    const epochs = num(f, 'epochs'), lr = num(f, 'lr');
+    checkRange('epochs', epochs);
+    checkRange('lr', lr);
+    const fs = new NodeFileSystem();
+    const projectDir = await openProjectDir(fs, str(f, 'project')!);
+    const runId = str(f, 'run')!;
+    const run = await findRun(fs, projectDir, runId);
+    // still marked running: the process that trained it ended without saving (this one trains it now)
+    if (run.state === 'running') await setRunState(fs, projectDir, runId, 'interrupted', { message: 'The process training this run ended without saving.' });
+    if (run.state === 'queued') throw new UsageError(`--run: ${runId} has not started yet`);
+    return trainSession({ projectDir, runId, json: bool(f, 'json'), resume: { ...(epochs !== undefined && { epochs }), ...(lr !== undefined && { lr }) } }, io);
+  },
+};

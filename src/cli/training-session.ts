@@ -1,0 +1,113 @@
+/**
+ * Trains one run from the command line and reports it: the same training host and executor as
+ * the app, with the trainer on this thread (one run needs no worker). Prints one line per epoch
+ * (a JSON object with `--json`), a status line on stderr when it is a terminal, and a summary.
+ * Ctrl-C checkpoints and leaves the run `interrupted`; `rnn-lab resume` continues it.
+ */
+import { NodeFileSystem } from '../core/fs/node-file-system';
+import { readMetrics } from '../core/services/run-files';
+import { inProcessLauncher } from '../core/training/in-process-launcher';
+import { TrainingHost } from '../core/training/training-host';
+import type { TrainingOverrides } from '../core/training/run-settings';
+import type { MetricRecord, RunEvent } from '../shared/runs';
+import type { CliIo } from './io';
+import { duration, ProgressBar } from './progress-bar';
+
+export interface SessionOptions {
+  projectDir: string;
+  runId: string;
+  json: boolean;
+  /** Continue the run (with these changes) rather than start it. */
+  resume: TrainingOverrides | null;
+}
+
+export interface EpochLine {
+  type: 'epoch';
+  epoch: number;
+  train_ppl: number | null;
+  val_ppl: number | null;
+  grad_norm: number | null;
+  lr: number | null;
+  tokens_per_sec: number | null;
+}
+
+const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? '-' : Number(v.toPrecision(digits + 2)).toString());
+
+/** Exit code: 0 finished, 1 diverged or failed, 130 interrupted (Ctrl-C). */
+export async function trainSession(options: SessionOptions, io: CliIo): Promise<number> {
+  const fs = new NodeFileSystem();
+  const host = new TrainingHost({ fs, launcher: inProcessLauncher(fs), onError: (e) => io.err(`rnn-lab: ${e instanceof Error ? e.message : String(e)}`) });
+  const bar = new ProgressBar(io.status ?? { isTTY: false, write: () => true });
+  const valAt = new Map<number, number | null>();
+  const last: { epoch: EpochLine | null } = { epoch: null };
+  const say = (line: string) => {
+    bar.clear();
+    io.out(line);
+  };
+
+  const onEvent = (event: RunEvent) => {
+    if (event.runId !== options.runId || event.projectDir !== options.projectDir) return;
+    for (const m of event.metrics) handleMetric(m);
+    for (const s of event.samples) if (!options.json) say(`  sample @ epoch ${s.epoch}: ${s.prefix}|${s.text.replace(/\n/g, '⏎')}`);
+    const p = event.progress;
+    if (p && event.state === 'running') {
+      const ppl = last.epoch?.train_ppl;
+      bar.draw(p.epoch / p.totalEpochs, `epoch ${p.epoch.toFixed(2)}/${p.totalEpochs}  step ${p.step}  ppl ${fmt(ppl ?? null)}  ${duration(p.elapsedSec)} elapsed, ETA ${duration(p.etaSec)}`);
+    }
+  };
+  const handleMetric = (m: MetricRecord) => {
+    if (m.kind === 'val') valAt.set(m.step, m.perplexity ?? null);
+    if (m.kind !== 'epoch') return;
+    const line: EpochLine = {
+      type: 'epoch', epoch: m.epoch, train_ppl: m.perplexity ?? null, val_ppl: valAt.get(m.step) ?? null, grad_norm: m.gradNorm ?? null, lr: m.lr ?? null,
+      tokens_per_sec: m.tokensPerSec ?? null,
+    };
+    last.epoch = line;
+    if (options.json) say(JSON.stringify(line));
+    else say(`epoch ${line.epoch}  train ppl ${fmt(line.train_ppl)}  val ppl ${fmt(line.val_ppl)}  grad norm ${fmt(line.grad_norm)}  lr ${fmt(line.lr)}  ${line.tokens_per_sec === null ? '-' : Math.round(line.tokens_per_sec)} tok/s`);
+  };
+  const unsubscribe = host.subscribe(onEvent);
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    bar.clear();
+    io.err('rnn-lab: interrupted; saving a checkpoint (resume with rnn-lab resume)…');
+    void host.shutdown();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const { projectDir, runId } = options;
+    if (options.resume) await host.resume(projectDir, runId, options.resume);
+    else await host.start(projectDir, runId);
+    const run = await host.wait(projectDir, runId);
+    bar.clear();
+    const metrics = await readMetrics(fs, projectDir, runId);
+    let best: number | null = null, lastVal: number | null = null, elapsed = 0, steps = 0, epochs = 0;
+    for (const m of metrics) {
+      if (m.kind === 'val' && typeof m.perplexity === 'number') {
+        lastVal = m.perplexity;
+        best = best === null ? m.perplexity : Math.min(best, m.perplexity);
+      }
+      if (m.kind === 'epoch') epochs = Math.max(epochs, m.epoch);
+      elapsed = Math.max(elapsed, m.time);
+      steps = Math.max(steps, m.step);
+    }
+    const summary = {
+      type: 'summary', run: runId, project: projectDir, state: run.state, epochs, steps,
+      train_ppl: last.epoch?.train_ppl ?? null, val_ppl: lastVal, best_val_ppl: best, elapsed_sec: elapsed, message: run.message ?? null,
+    };
+    if (options.json) io.out(JSON.stringify(summary));
+    else {
+      io.out(`run ${runId}: ${run.state}${run.message ? ` — ${run.message}` : ''}`);
+      io.out(`  ${epochs} epochs, ${steps} updates, ${duration(elapsed)}; best val ppl ${fmt(best)}`);
+    }
+    if (interrupted || run.state === 'interrupted') return 130;
+    return run.state === 'done' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+    bar.clear();
+  }
+}
