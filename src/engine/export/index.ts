@@ -6,3 +6,6 @@ export {
 } from './pytorch-format';
 export { buildJsonExport, float32ToString, parseJsonExport, JSON_MODEL_FORMAT } from './json-format';
 export { buildOnnxModel, ONNX_OPSET } from './onnx-export';
+export { buildStandaloneHtml, type StandaloneHtmlOptions } from './html-export';
+export { STANDALONE_CORE, STANDALONE_PAGE } from './standalone-runtime';
+export { base64Encode } from './base64';
