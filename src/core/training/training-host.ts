@@ -88,6 +88,8 @@ export class TrainingHost implements LiveRuns {
   private readonly onError: (error: unknown) => void;
   private readonly active = new Map<string, Active>();
   private readonly queue: Waiting[] = [];
+  /** Taken off the queue, not yet in `active` (run.json being updated). */
+  private readonly launching = new Set<string>();
   private readonly listeners = new Set<(event: RunEvent) => void>();
   private closing = false;
   private pumping: Promise<void> = Promise.resolve();
@@ -113,7 +115,7 @@ export class TrainingHost implements LiveRuns {
     const key = keyOf(projectDir, runId);
     const a = this.active.get(key);
     if (a) return { progress: a.progress };
-    return this.queue.some((w) => w.key === key) ? { progress: null } : null;
+    return this.queue.some((w) => w.key === key) || this.launching.has(key) ? { progress: null } : null;
   }
 
   isActive(projectDir: string, runId: string): boolean {
@@ -222,7 +224,7 @@ export class TrainingHost implements LiveRuns {
   /** Resolves when the run is neither training, paused in memory, nor waiting; returns run.json. */
   async wait(projectDir: string, runId: string): Promise<RunRecord> {
     const key = keyOf(projectDir, runId);
-    while (this.active.has(key) || this.queue.some((w) => w.key === key)) {
+    while (this.isBusy(key)) {
       const d = deferred();
       const list = this.idleWaiters.get(key) ?? [];
       list.push(d);
@@ -266,8 +268,12 @@ export class TrainingHost implements LiveRuns {
     if (this.closing) throw new TrainingError('ShuttingDown', 'RNN Lab is quitting; training cannot start now.');
   }
 
+  private isBusy(key: string): boolean {
+    return this.active.has(key) || this.launching.has(key) || this.queue.some((w) => w.key === key);
+  }
+
   private assertIdle(key: string): void {
-    if (this.active.has(key) || this.queue.some((w) => w.key === key)) throw new TrainingError('AlreadyActive', 'This run is already training or waiting to train.');
+    if (this.isBusy(key)) throw new TrainingError('AlreadyActive', 'This run is already training or waiting to train.');
   }
 
   private runningCount(): number {
@@ -293,7 +299,12 @@ export class TrainingHost implements LiveRuns {
   }
 
   private async launch(w: Waiting, startPaused: boolean): Promise<Active> {
-    await markRunning(this.fs, w.projectDir, w.runId);
+    this.launching.add(w.key);
+    try {
+      await markRunning(this.fs, w.projectDir, w.runId);
+    } finally {
+      this.launching.delete(w.key);
+    }
     const channel = this.launcher({ projectDir: w.projectDir, runId: w.runId, resume: w.resume, startPaused });
     const a: Active = {
       key: w.key, projectDir: w.projectDir, runId: w.runId, channel, phase: 'starting', progress: null, final: null, releasing: null,
