@@ -11,7 +11,8 @@ export type ExportErrorCode =
   | 'DtypeMismatch'
   | 'NonFiniteWeight'
   | 'InvalidJson'
-  | 'UnsupportedFormat';
+  | 'UnsupportedFormat'
+  | 'UnreadableFile';
 
 const SENTENCES: Record<ExportErrorCode, string> = {
   InvalidConfig: 'The model configuration (config.json) is not one RNN Lab can build.',
@@ -24,6 +25,7 @@ const SENTENCES: Record<ExportErrorCode, string> = {
   NonFiniteWeight: 'A weight is not a finite number (the model diverged), so it cannot be exported.',
   InvalidJson: 'The file is not a valid RNN Lab model export.',
   UnsupportedFormat: 'That export format is not supported.',
+  UnreadableFile: 'A file to import could not be read.',
 };
 
 export class ExportError extends AppError {

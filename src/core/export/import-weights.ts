@@ -1,0 +1,110 @@
+/**
+ * Importing weights trained elsewhere (e.g. by PyTorch) as a finished run: a safetensors state
+ * dict, its config.json and vocab.json (the formats of the PyTorch export), or one JSON export, become
+ * `runs/<id>/` with a run config built from config.json, the vocabulary as vocab.json, and one
+ * checkpoint (step 0) holding the weights, so the run generates, scores and exports like a
+ * trained one. Names, shapes and dtypes are checked tensor by tensor first: a mismatch is a coded
+ * `ExportError` naming the tensor, and nothing is written.
+ */
+import { createHash } from 'node:crypto';
+import { basename, extname, dirname } from 'node:path';
+import { ExportError, parseJsonExport, parsePytorchExport, type ExportableModel } from '../../engine/export';
+import { Vocab } from '../../engine/text';
+import { runConfigSchema, type RunConfig } from '../../shared/run-config';
+import { FsError, type FileSystem } from '../fs/file-system';
+import { runVocabFile, writeRunVocab } from '../services/run-vocab';
+import { saveCheckpoint } from '../store/checkpoints';
+import { createRun, deleteRun, setRunState, type RunConfigJson } from '../store/runs';
+import type { RunRecord } from '../store/schemas';
+
+/** Stands in for a dataset id: an imported run was trained on data the project does not hold. */
+export const IMPORTED_DATASET_ID = 'imported';
+export const IMPORTED_STATE_FORMAT = 'rnnlab.imported-weights';
+
+/** The PyTorch triple, or one JSON export (`rnnlab.model`). */
+export type ImportWeightsRequest = { projectDir: string; name?: string } & (
+  | { weightsPath: string; configPath: string; vocabPath: string }
+  | { jsonPath: string }
+);
+
+async function readInput(fs: FileSystem, path: string, role: 'weights' | 'config' | 'vocab' | 'JSON model'): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(path);
+  } catch (e) {
+    if (e instanceof FsError) throw new ExportError('UnreadableFile', { role, file: path, reason: e.code }, `Cannot read the ${role} file ${path} (${e.code}).`);
+    throw e;
+  }
+}
+
+/** The run config an imported model gets: its architecture and text settings, defaults elsewhere. */
+export function importedRunConfig(m: ExportableModel, name: string): RunConfig {
+  const parsed = runConfigSchema.safeParse({
+    name,
+    datasetId: IMPORTED_DATASET_ID,
+    tokenizer: m.vocab.tokenizer,
+    clean: m.vocab.cleaning,
+    cell: m.config.cell,
+    numLayers: m.config.numLayers,
+    hiddenSize: m.config.hiddenSize,
+    embeddingDim: m.config.embeddingDim,
+    dropout: m.config.dropout,
+    nonlinearity: m.config.nonlinearity,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ExportError('InvalidConfig', { field: issue.path.join('.') }, `The model is outside what RNN Lab trains: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function defaultName(weightsPath: string): string {
+  const stem = basename(weightsPath, extname(weightsPath));
+  const folder = basename(dirname(weightsPath));
+  return `Imported ${stem === 'model' && folder ? folder : stem}`.slice(0, 80);
+}
+
+export async function importWeights(fs: FileSystem, request: ImportWeightsRequest): Promise<RunRecord> {
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  if ('jsonPath' in request) {
+    const json = await readInput(fs, request.jsonPath, 'JSON model');
+    const model = parseJsonExport(text(json));
+    return importModel(fs, request.projectDir, model, request.name?.trim() || defaultName(request.jsonPath), {
+      source: basename(request.jsonPath), vocabSha256: createHash('sha256').update(json).digest('hex'),
+    });
+  }
+  const [weights, config, vocab] = await Promise.all([
+    readInput(fs, request.weightsPath, 'weights'),
+    readInput(fs, request.configPath, 'config'),
+    readInput(fs, request.vocabPath, 'vocab'),
+  ]);
+  const model = parsePytorchExport(weights, text(config), text(vocab));
+  return importModel(fs, request.projectDir, model, request.name?.trim() || defaultName(request.weightsPath), {
+    source: basename(request.weightsPath), vocabSha256: createHash('sha256').update(vocab).digest('hex'),
+  });
+}
+
+/** Writes a checked model as a finished run; on any failure the half-made run is removed. */
+async function importModel(fs: FileSystem, projectDir: string, model: ExportableModel, runName: string, origin: { source: string; vocabSha256: string }): Promise<RunRecord> {
+  const name = runName.slice(0, 80);
+  const runConfig = importedRunConfig(model, name);
+  const run = await createRun(fs, projectDir, { config: runConfig as unknown as RunConfigJson, name });
+  try {
+    const V = model.config.vocabSize;
+    await writeRunVocab(fs, projectDir, run.id, runVocabFile(Vocab.fromJSON({ format: 'rnnlab.vocab', version: 1, tokens: model.vocab.tokens }), {
+      tokenizer: model.vocab.tokenizer,
+      cleaning: model.vocab.cleaning,
+      minFreq: 1,
+      maxTokens: 0,
+      valFraction: 0,
+      dataset: { id: IMPORTED_DATASET_ID, sha256: origin.vocabSha256 },
+      corpus: { totalTokens: 0, trainTokens: 0, valTokens: 0 },
+      baselines: { uniform: V, unigram: V },
+    }));
+    await saveCheckpoint(fs, projectDir, run.id, { step: 0, tensors: model.weights, state: { format: IMPORTED_STATE_FORMAT, version: 1, source: origin.source } });
+    await setRunState(fs, projectDir, run.id, 'running');
+    return await setRunState(fs, projectDir, run.id, 'done', { message: `Imported from ${origin.source}.` });
+  } catch (e) {
+    await deleteRun(fs, projectDir, run.id).catch(() => undefined);
+    throw e;
+  }
+}
