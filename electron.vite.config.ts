@@ -7,8 +7,9 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts') },
-        // trainer workers are separate entries so worker_threads can load them from out/main
+        // The trainer worker is a second entry: worker_threads loads out/main/trainer-worker.js
+        // (src/core/training/worker-launcher.ts resolves it next to the bundled index.js).
+        input: { index: resolve('src/main/index.ts'), 'trainer-worker': resolve('src/core/trainer/worker.ts') },
       },
     },
   },

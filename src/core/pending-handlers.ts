@@ -18,10 +18,5 @@ export function pendingHandlers<C extends RequestChannel>(channels: readonly C[]
 }
 
 export const PENDING_CHANNELS = [
-  'runs:start',
-  'runs:pause',
-  'runs:resume',
-  'runs:stop',
-  'runs:step',
   'files:save',
 ] as const satisfies readonly RequestChannel[];

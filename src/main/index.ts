@@ -7,6 +7,9 @@ import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadWindowState, saveWindowState, type WindowState } from '../core/window-state';
 import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
 import { createDataHandlers } from '../core/handlers/runs-handlers';
+import { createTrainingHandlers } from '../core/handlers/training-handlers';
+import { TrainingHost } from '../core/training/training-host';
+import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
 import { createDialogHandlers } from './dialogs';
@@ -24,6 +27,9 @@ const emit: EmitEvent = (channel, payload) => {
 };
 
 const fs = new NodeFileSystem();
+
+// Trainers are worker threads (out/main/trainer-worker.js); leave a core for the window.
+const training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event), maxConcurrent: Math.max(1, Math.min(4, availableParallelism() - 1)) });
 
 function createWindow(saved: WindowState | null): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions(preloadPath, saved ?? undefined));
@@ -63,7 +69,8 @@ app.whenReady().then(async () => {
     }),
     ...createDialogHandlers(() => mainWindow, dialog),
     ...pendingHandlers(PENDING_CHANNELS),
-    ...createDataHandlers({ fs, emit }),
+    ...createDataHandlers({ fs, emit, live: training }),
+    ...createTrainingHandlers({ host: training }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);
@@ -83,6 +90,20 @@ app.whenReady().then(async () => {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+// Quitting waits for every trainer to checkpoint; running runs become `interrupted` and resume later.
+let trainingSaved = false;
+app.on('before-quit', (event) => {
+  if (trainingSaved) return;
+  event.preventDefault();
+  void training
+    .shutdown()
+    .catch((e: unknown) => console.error('[quit] saving training state failed', e))
+    .finally(() => {
+      trainingSaved = true;
+      app.quit();
+    });
 });
 
 app.on('window-all-closed', () => {

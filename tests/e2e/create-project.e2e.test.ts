@@ -6,19 +6,26 @@ import { createProjectServices } from '../../src/core/project-services';
 import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
 import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
+import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
+import { TrainingHost } from '../../src/core/training/training-host';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 import { launch, tempDir, type Session } from './harness';
 
 function realHandlers(appData: string, documents: string, pickFolder: () => string | null): (emit: Parameters<Parameters<typeof launch>[0]>[0]) => Handlers {
-  return (emit) => ({
-    ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
-    ...pendingHandlers(PENDING_CHANNELS),
-    ...createDataHandlers({ fs: new NodeFileSystem(), emit }),
-    'dialog:pickFolder': async () => ({ path: pickFolder() }),
-    'dialog:pickFile': async () => ({ path: null }),
-    'dialog:saveFile': async () => ({ path: null }),
-    'shell:openExternal': async () => ({ opened: false }),
-  });
+  return (emit) => {
+    const fs = new NodeFileSystem();
+    const training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event) });
+    return {
+      ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
+      ...pendingHandlers(PENDING_CHANNELS),
+      ...createDataHandlers({ fs, emit, live: training }),
+      ...createTrainingHandlers({ host: training }),
+      'dialog:pickFolder': async () => ({ path: pickFolder() }),
+      'dialog:pickFile': async () => ({ path: null }),
+      'dialog:saveFile': async () => ({ path: null }),
+      'shell:openExternal': async () => ({ opened: false }),
+    };
+  };
 }
 
 let session: Session | null = null;

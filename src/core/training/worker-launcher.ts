@@ -12,6 +12,8 @@
  * The relative paths are variables so the bundler leaves them alone (a literal
  * `new URL('…', import.meta.url)` would be copied as an asset).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HostMessage, TrainerChannel, TrainerLauncher, TrainJob, WorkerMessage } from './protocol';
 
@@ -30,7 +32,10 @@ export function trainerWorkerSpec(moduleUrl: string = import.meta.url): TrainerW
   if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
     return { url: new URL(DEV_BOOTSTRAP, moduleUrl), workerData: { entry: new URL(DEV_ENTRY, moduleUrl).href } };
   }
-  return { url: new URL(BUILT_ENTRY, moduleUrl), workerData: {} };
+  // next to the bundle that holds this code, or one up if the bundler moved it into chunks/
+  const beside = new URL(BUILT_ENTRY, moduleUrl);
+  const above = new URL(`.${BUILT_ENTRY}`, moduleUrl);
+  return { url: existsSync(fileURLToPath(beside)) || !existsSync(fileURLToPath(above)) ? beside : above, workerData: {} };
 }
 
 export interface WorkerLauncherOptions {
