@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from './command';
+import { exportCommand } from './commands/export';
 import { generateCommand } from './commands/generate';
+import { importCommand } from './commands/import';
 import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { scoreCommand } from './commands/score';
@@ -23,6 +25,8 @@ const commands: Record<string, Command> = {
   runs: runsCommand,
   generate: generateCommand,
   score: scoreCommand,
+  export: exportCommand,
+  import: importCommand,
 };
 
 function version(): string {

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../core/export';
+import { NodeFileSystem } from '../../core/fs/node-file-system';
+import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
+import type { Command } from '../command';
+import { findRun, openProjectDir } from '../project-access';
+import { UsageError } from '../usage-error';
+
+const flags: FlagTable = {
+  project: { kind: 'string', help: 'Project folder.', required: true },
+  run: { kind: 'string', help: 'Run id.', required: true },
+  checkpoint: { kind: 'string', help: 'Checkpoint file name (default: best by val perplexity, else latest).' },
+  format: { kind: 'string', help: `${EXPORT_FORMATS.join(' | ')}.`, required: true },
+  out: { kind: 'string', help: 'Output file; for safetensors a folder or a .safetensors path (config.json and vocab.json go beside it).', required: true },
+  prefix: { kind: 'string', help: 'html: the prefix filled in when the page opens.' },
+  json: { kind: 'boolean', help: 'One JSON object on stdout.' },
+};
+
+export const exportCommand: Command = {
+  summary: 'Export a run’s weights (PyTorch safetensors, ONNX, JSON, standalone HTML)',
+  usage: ['Usage: rnn-lab export --project DIR --run ID [--checkpoint NAME] --format safetensors|onnx|json|html --out PATH', '', ...flagHelp(flags)].join('\n'),
+  async run(args, io) {
+    const f = parseFlags(args, flags);
+    const format = str(f, 'format')!;
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, not "${format}"`);
+    const fs = new NodeFileSystem();
+    const projectDir = await openProjectDir(fs, str(f, 'project')!);
+    const runId = str(f, 'run')!;
+    await findRun(fs, projectDir, runId);
+    const prefix = str(f, 'prefix');
+    const result = await exportRun(fs, {
+      projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, format: format as ExportFormat, out: resolve(str(f, 'out')!), ...(prefix !== undefined && { prefix }),
+    });
+    if (bool(f, 'json')) io.out(JSON.stringify({ type: 'export', format, checkpoint: result.checkpoint, files: result.files }));
+    else for (const file of result.files) io.out(`${file.path}  ${file.bytes.toLocaleString('en-US')} bytes`);
+    return 0;
+  },
+};
