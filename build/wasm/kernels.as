@@ -65,9 +65,17 @@
 // Dot-product form on the PyTorch layout: 2 rows of x × 4 rows of w give 8 vector accumulators
 // (V8 has 16 vector registers), reduced horizontally once per block. Rows of x are taken in
 // blocks that stay in L1 while the rows of w stream past.
+// A long inner dimension (a 1024-wide layer, or steps × batch for weight gradients) is cut in
+// chunks of 512 so a block of x rows and four w rows stay in L1; each chunk adds its partial sums.
 export function gemm_xwt(y: usize, ldy: i32, x: usize, w: usize, n: i32, k: i32, m: i32): void {
+  const chunk = 512;
+  for (let p0 = 0; p0 < k; p0 += chunk) xwt_chunk(y, ldy, at(x, p0), at(w, p0), k, n, min(chunk, k - p0), m);
+}
+
+// as gemm_xwt over columns 0…k−1 of rows that are `ld` floats apart
+function xwt_chunk(y: usize, ldy: i32, x: usize, w: usize, ld: i32, n: i32, k: i32, m: i32): void {
   const k4 = k & ~3;
-  const kb = <usize>k << 2;
+  const kb = <usize>ld << 2;
   let rowBlock = (4096 / max(k, 1)) & ~1;
   if (rowBlock < 2) rowBlock = 2;
   for (let i0 = 0; i0 < n; i0 += rowBlock) {

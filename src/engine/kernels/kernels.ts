@@ -14,6 +14,12 @@ import type { FloatArray } from '../tensor';
  */
 export interface Kernels {
   readonly name: string;
+  /**
+   * Optional: where float32 buffers must live for this implementation's fast path (a WebAssembly
+   * kernel set returns views of its linear memory). A float32 model uses it unless given its own
+   * `allocate`; arrays from elsewhere still work, through a slower path.
+   */
+  readonly allocateFloat32?: (length: number) => Float32Array;
 
   // x: (n, k)  w: (m, k)  y: (n, m)        y += x · wᵀ
   gemmXWt(y: FloatArray, x: FloatArray, w: FloatArray, n: number, k: number, m: number): void;

@@ -47,7 +47,9 @@ export class RnnModel<A extends FloatArray = Float32Array> {
     this.dtype = options.dtype;
     this.kernels = options.kernels ?? tsKernels;
     const dtype = options.dtype;
-    this.allocate = options.allocate ?? ((length: number) => new dtype(length));
+    // a float32 model takes its buffers from the kernels when they say where those must live
+    const fromKernels = (dtype as unknown) === Float32Array ? this.kernels.allocateFloat32 : undefined;
+    this.allocate = options.allocate ?? (fromKernels as ((length: number) => A) | undefined) ?? ((length: number) => new dtype(length));
     this.params = new Map();
     this.grads = new Map();
     for (const [name, shape] of parameterShapes(config)) {

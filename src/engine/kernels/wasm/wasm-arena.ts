@@ -11,12 +11,16 @@ const ALIGN = 64; // a cache line: vector loads never straddle one at a row star
  */
 export class WasmArena {
   private top: number;
-  private readonly buffers: ArrayBufferLike[] = [];
+  private readonly known = new WeakSet<ArrayBufferLike>();
+  private readonly foreign = new WeakSet<ArrayBufferLike>();
+  private readonly probe: number;
+  private probeValue = 0x5eed;
   private readonly scratchSlots: Array<{ ptr: number; bytes: number }> = [];
 
   constructor(readonly memory: WasmMemory, base: number) {
     this.top = align(base);
-    this.buffers.push(memory.buffer);
+    this.known.add(memory.buffer);
+    this.probe = this.reserve(4);
   }
 
   /** Bytes handed out so far (the high-water mark of the memory in use). */
@@ -29,10 +33,8 @@ export class WasmArena {
     const ptr = this.top;
     const end = align(ptr + Math.max(bytes, 0));
     const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      this.memory.grow(Math.ceil((end - have) / PAGE));
-      this.buffers.push(this.memory.buffer);
-    }
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.known.add(this.memory.buffer);
     this.top = end;
     return ptr;
   }
@@ -57,16 +59,26 @@ export class WasmArena {
     return ptr;
   }
 
-  /** A fresh view of the current memory (after growth the old buffer object is shorter). */
-  view<T>(ctor: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, ptr: number, length: number): T {
-    return new ctor(this.memory.buffer, ptr, length);
-  }
-
+  /**
+   * Whether a view is of this memory. V8 may hand out several SharedArrayBuffer objects for one
+   * shared memory (one per growth, and sometimes more), so an unknown buffer object is probed once:
+   * a word written through the memory must be read back through it.
+   */
   owns(a: ArrayBufferView): boolean {
     const b = a.buffer;
-    const list = this.buffers;
-    for (let i = list.length - 1; i >= 0; i--) if (list[i] === b) return true;
-    return false;
+    if (this.known.has(b)) return true;
+    if (this.foreign.has(b)) return false;
+    let same = false;
+    if (typeof SharedArrayBuffer === 'function' && b instanceof SharedArrayBuffer && b.byteLength > this.probe) {
+      const mine = new Int32Array(this.memory.buffer, this.probe, 1), theirs = new Int32Array(b, this.probe, 1);
+      same = true;
+      for (let i = 0; i < 2 && same; i++) {
+        mine[0] = this.probeValue = (this.probeValue * 1103515245 + 12345) | 0;
+        same = theirs[0] === this.probeValue;
+      }
+    }
+    (same ? this.known : this.foreign).add(b);
+    return same;
   }
 }
 

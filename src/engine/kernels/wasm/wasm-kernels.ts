@@ -39,7 +39,7 @@ type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_ro
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
-const S_IDS = 0, S_T = 1;
+const S_IDS = 0, S_T = 1, S_XT = 2;
 
 const opIndex = (op: KernelOp) => KERNEL_OPS.indexOf(op);
 const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_TRANSPOSE = opIndex('transpose'), I_SUM_ROWS = opIndex('sum_rows');
@@ -98,6 +98,7 @@ export class WasmKernels implements Kernels {
   readonly relaxed: boolean;
   /** The model's `allocate` hook: a zeroed float32 buffer in this memory. */
   readonly allocate: (length: number) => Float32Array;
+  readonly allocateFloat32: (length: number) => Float32Array;
 
   private readonly fn: Exports;
   private readonly ctl: Int32Array;
@@ -122,6 +123,7 @@ export class WasmKernels implements Kernels {
     this.splitFlops = options.splitFlops ?? 4e5;
     this.spin = options.spin ?? 20000;
     this.allocate = (length: number) => this.arena.f32(length);
+    this.allocateFloat32 = this.allocate;
   }
 
   describe(): KernelsDescription {
@@ -224,7 +226,11 @@ export class WasmKernels implements Kernels {
   // x: (n, k)  w: (m, k)  y: (n, m)        y += x · wᵀ
   gemmXWt(y: FloatArray, x: FloatArray, w: FloatArray, n: number, k: number, m: number): void {
     if (!(this.own(y) && this.own(x) && this.own(w))) return tsKernels.gemmXWt(y, x, w, n, k, m);
-    const Y = this.ptr(y), X = this.ptr(x), W = this.ptr(w), flops = 2 * n * k * m;
+    this.xwt(this.ptr(y), this.ptr(x), this.ptr(w), n, k, m);
+  }
+
+  private xwt(Y: number, X: number, W: number, n: number, k: number, m: number): void {
+    const flops = 2 * n * k * m;
     if (m >= 8 || n < 4) {
       // by columns of y (rows of w), in fours so every column is summed by the same block code
       const units = Math.ceil(m / 4);
@@ -269,10 +275,12 @@ export class WasmKernels implements Kernels {
   // dy: (n, m)  x: (n, k)  dw: (m, k)      dw += dyᵀ · x   as (dyᵀ, transposed once) · x
   gemmDyTX(dw: FloatArray, dy: FloatArray, x: FloatArray, n: number, m: number, k: number): void {
     if (!(this.own(dw) && this.own(dy) && this.own(x))) return tsKernels.gemmDyTX(dw, dy, x, n, m, k);
-    const dyT = this.arena.scratch(S_T, n * m * 4), DY = this.ptr(dy);
+    // both operands transposed once, so the product is the dot-product form with inner dimension n
+    const dyT = this.arena.scratch(S_T, n * m * 4), xT = this.arena.scratch(S_XT, n * k * 4), DY = this.ptr(dy), X = this.ptr(x);
     const rows = Math.ceil(n / 4);
     this.split(I_TRANSPOSE, this.parts(n * m * 8, rows), rows, (a, b) => [dyT, DY, n, m, a * 4, Math.min(n, b * 4)]);
-    this.nn(this.ptr(dw), k, dyT, n, this.ptr(x), k, m, n, k);
+    this.split(I_TRANSPOSE, this.parts(n * k * 8, rows), rows, (a, b) => [xT, X, n, k, a * 4, Math.min(n, b * 4)]);
+    this.xwt(this.ptr(dw), dyT, xT, m, n, k);
   }
 
   // b: (m)  y: (n, m)                      y[r, :] += b
