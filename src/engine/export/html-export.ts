@@ -32,6 +32,7 @@ h1 { font-size: 1.4rem; margin-bottom: 0.2rem; }
 form { display: grid; grid-template-columns: max-content 1fr; gap: 0.5rem 1rem; align-items: center; }
 textarea { font: inherit; min-height: 3rem; }
 input[type=number] { width: 7rem; }
+input[type=checkbox] { justify-self: start; }
 button { grid-column: 2; justify-self: start; padding: 0.4rem 1.2rem; font: inherit; }
 output { display: block; white-space: pre-wrap; font-family: ui-monospace, monospace; border: 1px solid GrayText; border-radius: 4px; padding: 0.8rem; margin-top: 1rem; min-height: 3rem; }
 #prefix-out { font-weight: bold; }
