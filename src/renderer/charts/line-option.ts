@@ -45,6 +45,9 @@ export function lineChartOption(spec: LineChartSpec): Record<string, unknown> {
     tooltip: l.style === 'raw' ? { show: false } : undefined,
   }));
   const maxBaseline = spec.baselines.reduce((m, b) => Math.max(m, b.value), 0);
+  const range = dataRange(spec.lines);
+  // Powers of 2 label a perplexity range (4, 8, 16, 32) better than powers of 10 do.
+  const logBase = range && range.max / range.min < 1e4 ? 2 : 10;
   if (spec.baselines.length > 0) {
     series.push({
       id: '__baselines',
@@ -96,15 +99,30 @@ export function lineChartOption(spec: LineChartSpec): Record<string, unknown> {
     },
     yAxis: {
       type: spec.logY ? 'log' : 'value',
+      logBase: spec.logY ? logBase : undefined,
+      min: spec.logY ? (extent: { min: number }) => extent.min / 1.15 : undefined,
       name: spec.yName,
       nameTextStyle: { color: theme.muted, fontSize: 11, align: 'left' },
       scale: !spec.logY,
-      max: maxBaseline > 0 ? (extent: { max: number }) => Math.max(extent.max, maxBaseline * (spec.logY ? 1.3 : 1.05)) : undefined,
-      axisLabel: { color: theme.muted, fontSize: 11, formatter: (v: number) => formatNumber(v) },
+      max: maxBaseline > 0 ? (extent: { max: number }) => Math.max(extent.max, maxBaseline * (spec.logY ? 1.15 : 1.05)) : undefined,
+      axisLabel: { color: theme.muted, fontSize: 11, formatter: (v: number) => formatNumber(v), showMinLabel: !spec.logY, showMaxLabel: !spec.logY },
       axisLine: { show: false },
       splitLine: { lineStyle: { color: theme.grid, opacity: 0.6 } },
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseWheel: false }],
     series,
   };
+}
+
+function dataRange(lines: readonly PlotLine[]): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const l of lines) {
+    for (const [, y] of l.data) {
+      if (y === null || !(y > 0)) continue;
+      if (y < min) min = y;
+      if (y > max) max = y;
+    }
+  }
+  return min <= max ? { min, max } : null;
 }

@@ -5,7 +5,7 @@ export function formatNumber(v: number | null | undefined): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(2);
-  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (a >= 1000 || (Number.isInteger(v) && a >= 1)) return Math.round(v).toLocaleString('en-US');
   if (a >= 100) return v.toFixed(1);
   if (a >= 1) return v.toFixed(2).replace(/\.?0+$/, '') || '0';
   return v.toPrecision(3).replace(/\.?0+$/, '');
