@@ -3,6 +3,11 @@
  * side with PyTorch when /usr/bin/python3 has torch:
  *
  *   npm run bench -- engine [--quick] [--json] [--configs rnn-512,lstm-256] [--torch-threads 2] [--no-torch]
+ *                           [--kernels ts,wasm] [--threads 1,2]
+ *
+ * `--kernels` and `--threads` take lists: ours runs once per combination (threads apply to wasm;
+ * ts is always one thread), PyTorch once per configuration. A configuration id `<cell>-<H>` not in
+ * the list below (e.g. lstm-1024) runs ours for that hidden size; PyTorch knows only the list.
  *
  * Every configuration: vocabulary 28 one-hot, 35 steps, batch 32, sequential minibatches with the
  * state carried, SGD lr 1, clipping θ = 1, on a synthetic uniform token stream (throughput does not
@@ -17,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createRunKernels } from '../src/core/kernels';
 import { Rng } from '../src/engine/rng';
 import { resolveTrainerOptions, Trainer } from '../src/engine/train';
 
@@ -57,6 +63,8 @@ interface Measurement {
   buffersMB?: number;
   threads?: number;
   version?: string;
+  /** Ours: which kernels ran (describe()), e.g. wasm-relaxed-simd. */
+  kernels?: string;
 }
 
 const gateCount = (cell: BenchConfig['cell']) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
@@ -76,15 +84,17 @@ function median(xs: number[]): number {
 }
 
 /** Runs in the child process: one configuration, printed as one JSON line. */
-function measureOurs(c: BenchConfig, timing: Timing): Measurement {
+async function measureOurs(c: BenchConfig, timing: Timing, kernelChoice: 'ts' | 'wasm', threads: number): Promise<Measurement> {
+  const run = await createRunKernels({ kernels: kernelChoice, threads });
   const rng = new Rng(1);
   const train = new Int32Array(CORPUS_TOKENS);
   for (let i = 0; i < train.length; i++) train[i] = rng.nextInt(V);
   const options = resolveTrainerOptions({
     cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numSteps: T, batchSize: B, optimizer: 'sgd', lr: 1, clip: 1, sampler: 'sequential',
   });
-  const trainer = new Trainer(options, { train, val: new Int32Array(0), vocabSize: V });
-  const buffersMB = process.memoryUsage().arrayBuffers / 2 ** 20;
+  const trainer = new Trainer(options, { train, val: new Int32Array(0), vocabSize: V }, { kernels: run.kernels });
+  const wasmBytes = (run.kernels as { describe?: () => { memoryBytes?: number } }).describe?.().memoryBytes ?? 0;
+  const buffersMB = (process.memoryUsage().arrayBuffers + wasmBytes) / 2 ** 20;
   // the fastest warm-up step sizes the windows, so a stall during warm-up cannot make them too short
   let fastest = Infinity;
   const warmStart = performance.now();
@@ -100,7 +110,10 @@ function measureOurs(c: BenchConfig, timing: Timing): Measurement {
     for (let s = 0; s < stepsPerWindow; s++) trainer.trainStep();
     windows.push((stepsPerWindow * T * B) / ((performance.now() - t0) / 1000));
   }
+  const description = run.description;
+  await run.close();
   return {
+    kernels: description.name, threads: description.threads,
     impl: 'ours', config: c.id, params: trainer.model.parameterCount(), tokensPerSecond: median(windows), windows,
     peakRssMB: process.resourceUsage().maxRSS / 1024, buffersMB, version: `node ${process.version}`,
   };
@@ -117,7 +130,10 @@ function runChild(cmd: string, args: string[]): Measurement | { error: string } 
 }
 
 function parseArgs(argv: string[]) {
-  const out = { quick: false, json: false, torch: true, torchThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '' };
+  const out = {
+    quick: false, json: false, torch: true, torchThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '',
+    kernels: ['ts'] as Array<'ts' | 'wasm'>, threads: [1],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => argv[++i] ?? '';
@@ -128,17 +144,30 @@ function parseArgs(argv: string[]) {
     else if (a === '--configs') out.configs = value().split(',');
     else if (a === '--child') out.child = value();
     else if (a === '--timing') out.timing = value();
+    else if (a === '--kernels') out.kernels = value().split(',') as Array<'ts' | 'wasm'>;
+    else if (a === '--threads') out.threads = value().split(',').map(Number);
     else throw new Error(`unknown argument ${a}`);
   }
-  for (const id of out.configs) if (!CONFIGS.some((c) => c.id === id)) throw new Error(`unknown config ${id}; known: ${CONFIGS.map((c) => c.id).join(', ')}`);
+  for (const id of out.configs) configOf(id);
+  for (const k of out.kernels) if (k !== 'ts' && k !== 'wasm') throw new Error(`unknown kernels ${k}; ts or wasm`);
+  for (const t of out.threads) if (!(Number.isInteger(t) && t >= 1)) throw new Error(`thread count ${t} must be a positive integer`);
   return out;
+}
+
+/** A listed configuration, or `<cell>-<H>` for a hidden-size sweep. */
+function configOf(id: string): BenchConfig {
+  const listed = CONFIGS.find((c) => c.id === id);
+  if (listed) return listed;
+  const m = /^(rnn|gru|lstm)-(\d+)$/.exec(id);
+  if (!m) throw new Error(`unknown config ${id}; known: ${CONFIGS.map((c) => c.id).join(', ')}, or <cell>-<hidden>`);
+  return { id, cell: m[1] as BenchConfig['cell'], hiddenSize: Number(m[2]), numLayers: 1 };
 }
 
 const args = parseArgs(process.argv.slice(2));
 
 if (args.child) {
   const timing = JSON.parse(args.timing) as Timing;
-  console.log(JSON.stringify(measureOurs(CONFIGS.find((c) => c.id === args.child)!, timing)));
+  console.log(JSON.stringify(await measureOurs(configOf(args.child), timing, args.kernels[0]!, args.threads[0]!)));
 } else {
   const timing: Timing = args.quick ? { warmupSteps: 2, warmupSeconds: 0.3, windows: 3, window: 0.5 } : { warmupSteps: 4, warmupSeconds: 1.5, windows: 5, window: 2 };
   const python = '/usr/bin/python3';
@@ -146,8 +175,9 @@ if (args.child) {
   const useTorch = args.torch && existsSync(python) && spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
   const rows = [];
   for (const id of args.configs) {
-    const c = CONFIGS.find((x) => x.id === id)!;
-    const ours = runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing)]);
+    const c = configOf(id);
+    const variants: Array<['ts' | 'wasm', number]> = args.kernels.flatMap((k) => (k === 'ts' ? [[k, 1]] : args.threads.map((t): ['ts' | 'wasm', number] => [k, t])));
+    const ours = variants.map(([k, t]) => runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing), '--kernels', k, '--threads', String(t)]));
     const torch = useTorch
       ? runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)])
       : null;
@@ -163,13 +193,13 @@ if (args.child) {
     const fmt = (x: number, d = 0) => x.toFixed(d);
     console.log(`Engine training throughput: V=${V} one-hot, T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
     console.log(`Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes skew the numbers.`);
-    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}); ours: one thread, TypeScript kernels.` : 'PyTorch: not available (or --no-torch).');
+    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}).` : 'PyTorch: not available (or --no-torch).');
     console.log('');
-    console.log('| config | params | ours tok/s | ours GFLOP/s | ours peak RSS MB (buffers) | PyTorch tok/s | PyTorch GFLOP/s | PyTorch peak RSS MB | ours / PyTorch |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of rows) {
-      const o = r.ours, t = r.torch;
-      const cells = [r.config];
+    console.log('| config | kernels | threads | params | ours tok/s | ours GFLOP/s | ours peak RSS MB (buffers) | PyTorch tok/s | PyTorch GFLOP/s | PyTorch peak RSS MB | ours / PyTorch |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) for (const o of r.ours) {
+      const t = r.torch;
+      const cells = [r.config, ok(o) ? o.kernels ?? '—' : '—', ok(o) ? String(o.threads ?? 1) : '—'];
       cells.push(ok(o) ? String(o.params) : '—');
       cells.push(ok(o) ? fmt(o.tokensPerSecond) : `error: ${(o as { error: string }).error}`);
       cells.push(ok(o) ? fmt((o.tokensPerSecond * r.flopsPerToken) / 1e9, 2) : '—');
