@@ -7,6 +7,7 @@ import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadWindowState, saveWindowState, type WindowState } from '../core/window-state';
 import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
 import { createDataHandlers } from '../core/handlers/runs-handlers';
+import { createExportHandlers } from '../core/handlers/export-handlers';
 import { createTrainingHandlers } from '../core/handlers/training-handlers';
 import { TrainingHost } from '../core/training/training-host';
 import { availableParallelism } from 'node:os';
@@ -60,6 +61,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionRequestDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionCheckDecision(permission));
 
+  const dialogs = createDialogHandlers(() => mainWindow, dialog);
   const handlers: Handlers = {
     ...createAppHandlers({
       services: createProjectServices(app.getPath('userData')),
@@ -67,10 +69,11 @@ app.whenReady().then(async () => {
       version: app.getVersion(),
       onProjectChanged: (dir) => emit('projects:changed', { dir }),
     }),
-    ...createDialogHandlers(() => mainWindow, dialog),
+    ...dialogs,
     ...pendingHandlers(PENDING_CHANNELS),
     ...createDataHandlers({ fs, emit, live: training }),
     ...createTrainingHandlers({ host: training }),
+    ...createExportHandlers({ fs, chooseSavePath: async (purpose, suggestedName) => (await dialogs['dialog:saveFile']({ purpose, suggestedName })).path }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

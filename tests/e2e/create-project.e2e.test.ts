@@ -5,6 +5,7 @@ import { createAppHandlers } from '../../src/core/app-handlers';
 import { createProjectServices } from '../../src/core/project-services';
 import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
 import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
+import { createExportHandlers } from '../../src/core/handlers/export-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
 import { TrainingHost } from '../../src/core/training/training-host';
@@ -20,6 +21,7 @@ function realHandlers(appData: string, documents: string, pickFolder: () => stri
       ...pendingHandlers(PENDING_CHANNELS),
       ...createDataHandlers({ fs, emit, live: training }),
       ...createTrainingHandlers({ host: training }),
+      ...createExportHandlers({ fs, chooseSavePath: async () => null }),
       'dialog:pickFolder': async () => ({ path: pickFolder() }),
       'dialog:pickFile': async () => ({ path: null }),
       'dialog:saveFile': async () => ({ path: null }),

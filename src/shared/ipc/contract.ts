@@ -98,6 +98,25 @@ export const requests = {
     request: z.object({ ...inProject, runId: idSchema, checkpoint: z.string().nullable(), text: z.string().min(1).max(100_000) }).strict(),
     response: scoreResultSchema,
   },
+  /**
+   * Exports a run's checkpoint: main shows the save dialog (the renderer never names the path) and
+   * writes the files. `path` is null when the user cancelled; safetensors also writes config.json
+   * and vocab.json beside the chosen file.
+   */
+  'export:run': {
+    request: z
+      .object({ ...inProject, runId: idSchema, checkpoint: z.string().max(200).nullable(), format: z.enum(['safetensors', 'onnx', 'json', 'html']), prefix: z.string().max(10_000).optional() })
+      .strict(),
+    response: z.object({ path: z.string().nullable(), checkpoint: z.string().nullable(), files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative() })) }),
+  },
+  /** Imports weights trained elsewhere (PyTorch safetensors + config.json + vocab.json, or a JSON export) as a finished run. */
+  'import:weights': {
+    request: z.union([
+      z.object({ ...inProject, weightsPath: absolutePathSchema, configPath: absolutePathSchema, vocabPath: absolutePathSchema, name: z.string().trim().min(1).max(80).optional() }).strict(),
+      z.object({ ...inProject, jsonPath: absolutePathSchema, name: z.string().trim().min(1).max(80).optional() }).strict(),
+    ]),
+    response: runSummaryDtoSchema,
+  },
   'shell:openExternal': { request: z.object({ url: z.string().max(2048) }).strict(), response: z.object({ opened: z.boolean() }) },
 } as const;
 
