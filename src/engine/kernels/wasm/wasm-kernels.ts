@@ -21,6 +21,8 @@ export interface KernelsDescription {
   memoryBytes?: number;
   /** Why this implementation was chosen (set by selectKernels). */
   reason?: string;
+  /** Share of large calls the adaptive rule ran on the caller alone because helpers were late. */
+  aloneShare?: number;
 }
 
 export interface WasmKernelsOptions {
@@ -30,7 +32,15 @@ export interface WasmKernelsOptions {
   splitFlops?: number;
   /** Atomics.load polls before Atomics.wait, for the caller and its helpers (default 20 000). */
   spin?: number;
+  /**
+   * Stop splitting for a while when helpers keep finishing well after the caller (the other cores
+   * are busy with other work). Default true. Safe for reproducibility: results do not depend on the
+   * thread count.
+   */
+  adaptive?: boolean;
 }
+
+const clock = (globalThis as { performance?: { now(): number } }).performance;
 
 type Fn = (...args: number[]) => void;
 type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_rows_add' | 'add_into' | 'mul' | 'add_bias'
@@ -107,6 +117,13 @@ export class WasmKernels implements Kernels {
   private readonly spin: number;
   private helpers = 0;
   private seq = 0;
+  private readonly adaptive: boolean;
+  /** Moving share of split calls whose helpers finished late; calls left to run alone. */
+  private lateShare = 0;
+  private alone = 0;
+  /** Split calls run, and how many of them the adaptive rule ran alone (for describe()). */
+  private splitCalls = 0;
+  private aloneCalls = 0;
 
   constructor(module: WasmModule, relaxed: boolean, options: WasmKernelsOptions = {}) {
     const api = wasmApi();
@@ -122,6 +139,7 @@ export class WasmKernels implements Kernels {
     this.ctl = new Int32Array(this.memory.buffer, this.controlBase, MAX_HELPERS * CONTROL_WORDS);
     this.splitFlops = options.splitFlops ?? 4e5;
     this.spin = options.spin ?? 20000;
+    this.adaptive = (options.adaptive ?? true) && clock !== undefined;
     this.allocate = (length: number) => this.arena.f32(length);
     this.allocateFloat32 = this.allocate;
   }
@@ -130,6 +148,7 @@ export class WasmKernels implements Kernels {
     return {
       name: this.name, backend: 'wasm', simd: this.relaxed ? 'relaxed-simd' : 'simd128',
       threads: 1 + this.helpers, precision: 'float32', memoryBytes: this.arena.usedBytes,
+      ...(this.splitCalls > 0 ? { aloneShare: this.aloneCalls / this.splitCalls } : {}),
     };
   }
 
@@ -177,6 +196,12 @@ export class WasmKernels implements Kernels {
   /** How many threads should share a call of `flops` work over `units` indivisible pieces. */
   private parts(flops: number, units: number): number {
     if (this.helpers === 0 || flops < this.splitFlops) return 1;
+    this.splitCalls++;
+    if (this.alone > 0) {
+      this.alone--;
+      this.aloneCalls++;
+      return 1;
+    }
     return Math.min(1 + this.helpers, units);
   }
 
@@ -219,8 +244,22 @@ export class WasmKernels implements Kernels {
     this.seq = (this.seq + 1) | 0;
     const cut = (p: number) => Math.round((units * p) / parts);
     for (let p = 1; p < parts; p++) this.post(p - 1, op, args(cut(p), cut(p + 1)));
+    if (!this.adaptive) {
+      f(...args(0, cut(1)));
+      this.join(parts - 1);
+      return;
+    }
+    const t0 = clock!.now();
     f(...args(0, cut(1)));
+    const t1 = clock!.now();
     this.join(parts - 1);
+    const t2 = clock!.now();
+    // late: we waited longer than our own share took, so splitting did not halve the time
+    this.lateShare = 0.95 * this.lateShare + (t2 - t1 > t1 - t0 + 0.005 ? 0.05 : 0);
+    if (this.lateShare > 0.5) {
+      this.lateShare = 0;
+      this.alone = 2000;
+    }
   }
 
   // x: (n, k)  w: (m, k)  y: (n, m)        y += x · wᵀ
