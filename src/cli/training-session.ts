@@ -96,12 +96,12 @@ export async function trainSession(options: SessionOptions, io: CliIo): Promise<
     }
     const summary = {
       type: 'summary', run: runId, project: projectDir, state: run.state, epochs, steps,
-      train_ppl: last.epoch?.train_ppl ?? null, val_ppl: lastVal, best_val_ppl: best, elapsed_sec: elapsed, message: run.message ?? null,
+      train_ppl: last.epoch?.train_ppl ?? null, val_ppl: lastVal, best_val_ppl: best, elapsed_sec: elapsed, kernels: host.kernelsOf(projectDir, runId), message: run.message ?? null,
     };
     if (options.json) io.out(JSON.stringify(summary));
     else {
       io.out(`run ${runId}: ${run.state}${run.message ? ` — ${run.message}` : ''}`);
-      io.out(`  ${epochs} epochs, ${steps} updates, ${duration(elapsed)}; best val ppl ${fmt(best)}`);
+      io.out(`  ${epochs} epochs, ${steps} updates, ${duration(elapsed)} on ${host.kernelsOf(projectDir, runId) ?? '?'} kernels; best val ppl ${fmt(best)}`);
     }
     if (interrupted || run.state === 'interrupted') return 130;
     return run.state === 'done' ? 0 : 1;

@@ -3,6 +3,7 @@
  * run in-process by the command line and the crash tests). Everything is plain structured-clone
  * data; numbers that may be non-finite (a diverged loss) travel as numbers, which clone exactly.
  */
+import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { MetricRecord, NonFiniteReportDto, RunProgress, SampleRecord } from '../../shared/runs';
 
 /** What the host asks a trainer to do with one run. */
@@ -13,6 +14,9 @@ export interface TrainJob {
   resume: boolean;
   /** Load, report `ready`, then wait for `resume` or `step` instead of training. */
   startPaused: boolean;
+  /** Which kernels train it ('auto': WebAssembly SIMD when available) and how many threads share each call. */
+  kernels?: KernelChoice;
+  threads?: number;
 }
 
 export type HostMessage =
@@ -29,7 +33,7 @@ export type HostMessage =
 export type FinishOutcome = 'done' | 'stopped' | 'released' | 'diverged';
 
 export type WorkerMessage =
-  | { type: 'ready'; progress: RunProgress; paused: boolean }
+  | { type: 'ready'; progress: RunProgress; paused: boolean; kernels: string }
   /** Batched records since the last message, and where the run stands. */
   | { type: 'progress'; progress: RunProgress; metrics: MetricRecord[]; samples: SampleRecord[] }
   | { type: 'checkpoint'; name: string; step: number; valPerplexity: number | null }

@@ -27,6 +27,7 @@ import { writeJsonAtomic } from '../store/json-file';
 import { METRICS_LOG, runFile, SAMPLES_LOG } from '../store/layout';
 import { listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../store/checkpoints';
 import { LogWriter, readLog } from '../store/record-log';
+import { createRunKernels, type RunKernels } from '../kernels/run-kernels';
 import { loadRunData, type RunData } from '../services/run-data';
 import { DIVERGENCE_FILE } from '../services/run-files';
 import { divergenceDto } from './divergence-dto';
@@ -79,6 +80,7 @@ export class RunExecutor {
   private config!: RunConfig;
   private data!: Pick<RunData, 'vocab' | 'train' | 'val'>;
   private trainer!: Trainer;
+  private runKernels: RunKernels | null = null;
   private metricsLog: LogWriter | null = null;
   private samplesLog: LogWriter | null = null;
   private window!: Window;
@@ -135,6 +137,7 @@ export class RunExecutor {
     } finally {
       await this.metricsLog?.close();
       await this.samplesLog?.close();
+      await this.runKernels?.close();
     }
   }
 
@@ -145,14 +148,16 @@ export class RunExecutor {
     const options = trainerOptionsFromRunConfig(this.config);
     const data: TrainerData = { train: this.data.train, val: this.data.val, vocabSize: this.data.vocab.size };
     const saved = job.resume ? await this.newestCheckpoint() : null;
+    this.runKernels = await createRunKernels({ kernels: job.kernels ?? 'auto', threads: job.threads ?? 1 });
+    const runtime = { kernels: this.runKernels.kernels };
     if (saved) {
       // a resume may change the epoch total and the learning rate on purpose (run-settings.ts)
       const meta = { ...saved.state.meta, options: { ...saved.state.meta.options, epochs: options.epochs, lr: options.lr } };
-      this.trainer = Trainer.restore(options, data, { tensors: saved.state.tensors, meta });
+      this.trainer = Trainer.restore(options, data, { tensors: saved.state.tensors, meta }, runtime);
       this.lastCheckpointStep = this.trainer.updates;
       this.baseElapsedSec = await this.elapsedAt(this.trainer.updates);
     } else {
-      this.trainer = new Trainer(options, data);
+      this.trainer = new Trainer(options, data, runtime);
     }
     this.windowSize = windowUpdates(this.trainer.batchesPerEpoch);
     this.sessionUpdates0 = this.trainer.updates;
@@ -162,7 +167,8 @@ export class RunExecutor {
     this.window = newWindow(t);
     this.epochStart = { ms: t, tokens: 0 };
     this.lastYield = t;
-    this.post({ type: 'ready', progress: this.progress(), paused: job.startPaused });
+    const k = this.runKernels.description;
+    this.post({ type: 'ready', progress: this.progress(), paused: job.startPaused, kernels: `${k.name} (${k.threads} thread${k.threads === 1 ? '' : 's'})` });
   }
 
   /** The newest checkpoint that reads back whole (a damaged newer one is passed over). */

@@ -23,3 +23,12 @@ export async function markRunning(fs: FileSystem, dir: string, runId: string): P
   await writeJsonAtomic(fs, runFile(dir, runId, RUN_FILE), runFileSchema.parse(next));
   return next;
 }
+
+/**
+ * Notes in run.json which kernels train the run (read by the runs service). The store's schema
+ * does not keep the field, so the host writes it again after each state change it makes.
+ */
+export async function stampKernels(fs: FileSystem, dir: string, runId: string, kernels: string): Promise<void> {
+  const run = await readRun(fs, dir, runId);
+  await writeJsonAtomic(fs, runFile(dir, runId, RUN_FILE), { ...run, kernels: kernels.slice(0, 200) });
+}

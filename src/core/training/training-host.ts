@@ -14,6 +14,8 @@
  * Progress reaches `emit` at most once per `eventIntervalMs` per run (state changes at once),
  * carrying every metric and sample record since the previous event.
  */
+import { availableParallelism } from 'node:os';
+import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { MetricRecord, NonFiniteReportDto, RunEvent, RunProgress, RunState, SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
 import { readRun, setRunState } from '../store/runs';
@@ -21,7 +23,7 @@ import type { RunRecord } from '../store/schemas';
 import { toMetricRecord } from '../services/run-files';
 import type { LiveRuns } from '../services/runs-service';
 import type { FinishOutcome, TrainerChannel, TrainerLauncher, WorkerMessage } from './protocol';
-import { markRunning, RESUMABLE_STATES } from './run-lifecycle';
+import { markRunning, RESUMABLE_STATES, stampKernels } from './run-lifecycle';
 import { writeOverrides, type TrainingOverrides } from './run-settings';
 import { TrainingError } from './training-error';
 import { workerLauncher } from './worker-launcher';
@@ -32,6 +34,10 @@ export interface TrainingHostOptions {
   launcher?: TrainerLauncher;
   /** Runs training at the same time (default 1); paused runs do not count. */
   maxConcurrent?: number;
+  /** Kernels for every run (default 'auto': WebAssembly SIMD when the runtime has it). */
+  kernels?: KernelChoice;
+  /** Threads per kernel call of one run (default: the cores shared out among `maxConcurrent` runs). */
+  threadsPerRun?: number;
   emit?: (event: RunEvent) => void;
   eventIntervalMs?: number;
   /** How long `shutdown` waits for a trainer to checkpoint before killing it (ms). */
@@ -64,6 +70,10 @@ interface Active {
   releasing: 'shutdown' | 'relaunch' | null;
   /** Resolved on the next `paused`/`ready` report or when the trainer is gone. */
   idle: Deferred;
+  /** Which kernels train it, as the trainer described them once loaded. */
+  kernels: string | null;
+  /** run.json writes for this run, one after another. */
+  writes: Promise<void>;
   /** Resolved once the trainer is gone and run.json says so. */
   settled: Deferred;
   events: { metrics: MetricRecord[]; samples: SampleRecord[]; lastEmit: number; timer: NodeJS.Timeout | null };
@@ -82,6 +92,8 @@ export class TrainingHost implements LiveRuns {
   readonly fs: FileSystem;
   private readonly launcher: TrainerLauncher;
   private readonly maxConcurrent: number;
+  private readonly kernels: KernelChoice;
+  private readonly threadsPerRun: number;
   private readonly emit: (event: RunEvent) => void;
   private readonly eventIntervalMs: number;
   private readonly shutdownTimeoutMs: number;
@@ -94,11 +106,14 @@ export class TrainingHost implements LiveRuns {
   private closing = false;
   private pumping: Promise<void> = Promise.resolve();
   private readonly idleWaiters = new Map<string, Deferred[]>();
+  private readonly kernelsUsed = new Map<string, string>();
 
   constructor(options: TrainingHostOptions) {
     this.fs = options.fs;
     this.launcher = options.launcher ?? workerLauncher();
     this.maxConcurrent = Math.max(1, Math.floor(options.maxConcurrent ?? 1));
+    this.kernels = options.kernels ?? 'auto';
+    this.threadsPerRun = Math.max(1, Math.floor(options.threadsPerRun ?? availableParallelism() / this.maxConcurrent));
     this.emit = options.emit ?? (() => {});
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 15_000;
@@ -116,6 +131,11 @@ export class TrainingHost implements LiveRuns {
     const a = this.active.get(key);
     if (a) return { progress: a.progress };
     return this.queue.some((w) => w.key === key) || this.launching.has(key) ? { progress: null } : null;
+  }
+
+  /** The kernels that trained the run last in this host ("wasm-relaxed-simd (2 threads)"), if any. */
+  kernelsOf(projectDir: string, runId: string): string | null {
+    return this.kernelsUsed.get(keyOf(projectDir, runId)) ?? null;
   }
 
   isActive(projectDir: string, runId: string): boolean {
@@ -144,7 +164,7 @@ export class TrainingHost implements LiveRuns {
       if (!changes && this.runningCount() < this.maxConcurrent) {
         live.phase = 'running';
         live.channel.send({ type: 'resume' });
-        await this.writeState(live.projectDir, live.runId, 'running');
+        await this.writeState(live, 'running');
         this.publish(live, 'running', null, null);
         return readRun(this.fs, projectDir, runId);
       }
@@ -174,7 +194,7 @@ export class TrainingHost implements LiveRuns {
       await a.idle.promise;
       if (this.active.get(a.key) === a) {
         a.phase = 'paused';
-        await this.writeState(projectDir, runId, 'paused');
+        await this.writeState(a, 'paused');
         this.publish(a, 'paused', null, null);
         void this.pump();
       }
@@ -305,9 +325,9 @@ export class TrainingHost implements LiveRuns {
     } finally {
       this.launching.delete(w.key);
     }
-    const channel = this.launcher({ projectDir: w.projectDir, runId: w.runId, resume: w.resume, startPaused });
+    const channel = this.launcher({ projectDir: w.projectDir, runId: w.runId, resume: w.resume, startPaused, kernels: this.kernels, threads: this.threadsPerRun });
     const a: Active = {
-      key: w.key, projectDir: w.projectDir, runId: w.runId, channel, phase: 'starting', progress: null, final: null, releasing: null,
+      key: w.key, projectDir: w.projectDir, runId: w.runId, channel, phase: 'starting', progress: null, final: null, releasing: null, kernels: null, writes: Promise.resolve(),
       idle: deferred(), settled: deferred(), events: { metrics: [], samples: [], lastEmit: -Infinity, timer: null },
     };
     this.active.set(w.key, a);
@@ -321,9 +341,12 @@ export class TrainingHost implements LiveRuns {
     switch (m.type) {
       case 'ready':
         a.progress = m.progress;
+        a.kernels = m.kernels;
+        this.kernelsUsed.set(a.key, m.kernels);
+        void this.writeState(a, null);
         if (startPaused) {
           a.phase = 'paused';
-          void this.writeState(a.projectDir, a.runId, 'paused').then(() => {
+          void this.writeState(a, 'paused').then(() => {
             this.publish(a, 'paused', null, null);
             a.idle.resolve();
           });
@@ -356,7 +379,6 @@ export class TrainingHost implements LiveRuns {
   }
 
   private async onExit(a: Active, error: Error | null): Promise<void> {
-    const { projectDir, runId } = a;
     let state: RunState;
     let message: string | undefined;
     let divergence: NonFiniteReportDto | null = null;
@@ -374,12 +396,7 @@ export class TrainingHost implements LiveRuns {
       state = 'failed';
       message = `The trainer stopped unexpectedly: ${error?.message ?? 'it exited without reporting'}`;
     }
-    try {
-      const current = await readRun(this.fs, projectDir, runId);
-      if (current.state !== state) await setRunState(this.fs, projectDir, runId, state, message === undefined ? {} : { message });
-    } catch (e) {
-      this.onError(e);
-    }
+    await this.writeState(a, state, message);
     if (a.events.timer) clearTimeout(a.events.timer);
     this.active.delete(a.key);
     this.publish(a, state, message ?? null, divergence);
@@ -405,13 +422,21 @@ export class TrainingHost implements LiveRuns {
     }
   }
 
-  private async writeState(projectDir: string, runId: string, state: RunState): Promise<void> {
-    try {
-      const current = await readRun(this.fs, projectDir, runId);
-      if (current.state !== state) await setRunState(this.fs, projectDir, runId, state);
-    } catch (e) {
-      this.onError(e);
-    }
+  /** Moves the run to `state` (null: only the kernels note), queued behind its earlier writes. */
+  private writeState(a: Active, state: RunState | null, message?: string): Promise<void> {
+    const { projectDir, runId } = a;
+    a.writes = a.writes.then(async () => {
+      try {
+        if (state !== null) {
+          const current = await readRun(this.fs, projectDir, runId);
+          if (current.state !== state) await setRunState(this.fs, projectDir, runId, state, message === undefined ? {} : { message });
+        }
+        if (a.kernels !== null) await stampKernels(this.fs, projectDir, runId, a.kernels);
+      } catch (e) {
+        this.onError(e);
+      }
+    });
+    return a.writes;
   }
 
   private notifyIdle(key: string): void {
