@@ -28,7 +28,7 @@ export class ProgressBar {
     const f = Math.min(1, Math.max(0, fraction));
     const filled = Math.round(f * width);
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(f * 100).toFixed(0).padStart(3)}% ${text}`;
-    const cols = this.stream.columns ?? 100;
+    const cols = (this.stream.columns ?? 0) >= 20 ? this.stream.columns! : 100;
     this.stream.write(`\r\x1b[K${line.slice(0, Math.max(10, cols - 1))}`);
     this.shown = true;
   }

@@ -39,7 +39,7 @@ export async function trainSession(options: SessionOptions, io: CliIo): Promise<
   const host = new TrainingHost({ fs, launcher: inProcessLauncher(fs), onError: (e) => io.err(`rnn-lab: ${e instanceof Error ? e.message : String(e)}`) });
   const bar = new ProgressBar(io.status ?? { isTTY: false, write: () => true });
   const valAt = new Map<number, number | null>();
-  const last: { epoch: EpochLine | null } = { epoch: null };
+  const last: { epoch: EpochLine | null; trainPpl: number | null } = { epoch: null, trainPpl: null };
   const say = (line: string) => {
     bar.clear();
     io.out(line);
@@ -51,12 +51,12 @@ export async function trainSession(options: SessionOptions, io: CliIo): Promise<
     for (const s of event.samples) if (!options.json) say(`  sample @ epoch ${s.epoch}: ${s.prefix}|${s.text.replace(/\n/g, '⏎')}`);
     const p = event.progress;
     if (p && event.state === 'running') {
-      const ppl = last.epoch?.train_ppl;
-      bar.draw(p.epoch / p.totalEpochs, `epoch ${p.epoch.toFixed(2)}/${p.totalEpochs}  step ${p.step}  ppl ${fmt(ppl ?? null)}  ${duration(p.elapsedSec)} elapsed, ETA ${duration(p.etaSec)}`);
+      bar.draw(p.epoch / p.totalEpochs, `epoch ${p.epoch.toFixed(2)}/${p.totalEpochs}  step ${p.step}  train ppl ${fmt(last.trainPpl)}  ${duration(p.elapsedSec)} elapsed, ETA ${duration(p.etaSec)}`);
     }
   };
   const handleMetric = (m: MetricRecord) => {
     if (m.kind === 'val') valAt.set(m.step, m.perplexity ?? null);
+    if (m.kind === 'train') last.trainPpl = m.perplexity ?? null;
     if (m.kind !== 'epoch') return;
     const line: EpochLine = {
       type: 'epoch', epoch: m.epoch, train_ppl: m.perplexity ?? null, val_ppl: valAt.get(m.step) ?? null, grad_norm: m.gradNorm ?? null, lr: m.lr ?? null,
