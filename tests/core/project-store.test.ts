@@ -120,7 +120,10 @@ describe('runs', () => {
     const diverged = await setRunState(fs, PROJECT, id, 'diverged', { message: 'loss became NaN at step 40' });
     expect(diverged).toMatchObject({ state: 'diverged', message: 'loss became NaN at step 40' });
     expect(diverged.finished).not.toBeNull();
-    expect(await codeOf(setRunState(fs, PROJECT, id, 'running'))).toBe('BadTransition');
+    expect(await codeOf(setRunState(fs, PROJECT, id, 'paused'))).toBe('BadTransition');
+    const resumed = await setRunState(fs, PROJECT, id, 'running');
+    expect(resumed).toMatchObject({ state: 'running', finished: null });
+    expect(resumed.message).toBeUndefined();
     expect((await renameRun(fs, PROJECT, id, 'lr 0.1')).name).toBe('lr 0.1');
   });
 

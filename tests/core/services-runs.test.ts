@@ -148,3 +148,15 @@ describe('runs service', () => {
     expect(await codeOf(loadRunData(fs, PROJECT, id))).toBe('CorruptVocabulary');
   });
 });
+
+describe('metric timeline after a resume', () => {
+  it('keeps the records written after a restart in place of the earlier ones from that step on', async () => {
+    const { latestTimeline } = await import('../../src/core/services/run-files');
+    const r = (step: number, tag: string) => ({ step, tag });
+    // trained to step 50, crashed, resumed from the checkpoint at step 20
+    const log = [r(10, 'a'), r(20, 'a'), r(30, 'a'), r(40, 'a'), r(50, 'a'), r(30, 'b'), r(40, 'b')];
+    expect(latestTimeline(log)).toEqual([r(10, 'a'), r(20, 'a'), r(30, 'b'), r(40, 'b')]);
+    // records sharing a step (train, val, epoch at an epoch's end) are all kept
+    expect(latestTimeline([r(10, 't'), r(10, 'v'), r(10, 'e'), r(20, 't')])).toHaveLength(4);
+  });
+});

@@ -3,7 +3,7 @@ import { readJsonFile } from '../../src/core/store/json-file';
 import { runFile } from '../../src/core/store/layout';
 import { listCheckpoints } from '../../src/core/store/checkpoints';
 import { readRun } from '../../src/core/store/runs';
-import { readDivergence, readKernels, readMetrics, readSamples } from '../../src/core/services/run-files';
+import { readDivergence, readMetrics, readSamples } from '../../src/core/services/run-files';
 import { DIVERGENCE_FILE } from '../../src/core/services/run-files';
 import { inProcessLauncher } from '../../src/core/training/in-process-launcher';
 import { TrainingHost } from '../../src/core/training/training-host';
@@ -48,7 +48,7 @@ describe('training host', () => {
     const run = await host.wait(p.dir, id);
     expect(run.state).toBe('done');
     expect(run.message).toMatch(/Finished 3 epochs/);
-    expect(await readKernels(p.fs, p.dir, id)).toMatch(/^(ts|wasm).* \(\d+ threads?\)$/);
+    expect((await readRun(p.fs, p.dir, id)).kernels).toMatch(/^(ts|wasm).* \(\d+ threads?\)$/);
 
     const metrics = await readMetrics(p.fs, p.dir, id);
     expect(metrics.filter((m) => m.kind === 'epoch').map((m) => m.epoch)).toEqual([1, 2, 3]);

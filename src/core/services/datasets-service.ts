@@ -8,7 +8,7 @@ import { importDataset } from '../datasets/import-dataset';
 import type { FileSystem } from '../fs/file-system';
 import { deleteDataset, readDataset, renameDataset } from '../store/datasets';
 import { listRuns } from '../store/runs';
-import { isFinal } from '../store/run-state';
+import { hasEnded } from '../store/run-state';
 import { readRunConfig } from '../store/runs';
 import { streamDatasetText } from './dataset-stream';
 import { ServiceError } from './service-error';
@@ -117,7 +117,7 @@ export class DatasetsService {
     });
     const { runs } = await listRuns(this.fs, projectDir);
     for (const run of runs) {
-      if (isFinal(run.state)) continue;
+      if (hasEnded(run.state)) continue;
       const config = await readRunConfig(this.fs, projectDir, run.id).catch(() => null);
       if (config?.datasetId === datasetId) throw new ServiceError('DatasetInUse', { datasetId, runId: run.id, runName: run.name });
     }

@@ -1,13 +1,13 @@
 /**
  * Reading what the training executor leaves in a run folder, as the DTOs of src/shared/runs.ts:
  * metric and sample records (framed logs), checkpoints with the best one flagged, the divergence
- * report (`divergence.json`) and the kernels note in run.json. Damaged pieces are skipped.
+ * report (`divergence.json`). Damaged pieces are skipped.
  */
 import { z } from 'zod';
 import { bestCheckpoint } from '../store/checkpoint-retention';
 import { listCheckpoints, type CheckpointEntry } from '../store/checkpoints';
 import { readJsonFile } from '../store/json-file';
-import { METRICS_LOG, RUN_FILE, SAMPLES_LOG, runFile } from '../store/layout';
+import { METRICS_LOG, SAMPLES_LOG, runFile } from '../store/layout';
 import { readLog } from '../store/record-log';
 import type { FileSystem } from '../fs/file-system';
 import {
@@ -31,9 +31,25 @@ export function toMetricRecord(raw: unknown): MetricRecord | null {
   return parsed.success ? parsed.data : null;
 }
 
+/**
+ * A log is a timeline. When training resumes from a checkpoint older than the last record (after
+ * a crash, a divergence, or a resume with a new learning rate), the step goes backwards: the
+ * records written from then on replace the earlier ones from that step forward.
+ */
+export function latestTimeline<R extends { step: number }>(records: readonly R[]): R[] {
+  const out: R[] = [];
+  for (const r of records) {
+    if (out.length > 0 && r.step < out[out.length - 1]!.step) {
+      while (out.length > 0 && out[out.length - 1]!.step >= r.step) out.pop();
+    }
+    out.push(r);
+  }
+  return out;
+}
+
 export async function readMetrics(fs: FileSystem, projectDir: string, runId: string): Promise<MetricRecord[]> {
   const { records } = await readLog(fs, runFile(projectDir, runId, METRICS_LOG));
-  return records.map(toMetricRecord).filter((r): r is MetricRecord => r !== null);
+  return latestTimeline(records.map(toMetricRecord).filter((r): r is MetricRecord => r !== null));
 }
 
 export async function readSamples(fs: FileSystem, projectDir: string, runId: string): Promise<SampleRecord[]> {
@@ -43,7 +59,7 @@ export async function readSamples(fs: FileSystem, projectDir: string, runId: str
     const parsed = sampleRecordSchema.safeParse(r);
     if (parsed.success) out.push(parsed.data);
   }
-  return out;
+  return latestTimeline(out);
 }
 
 const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
@@ -100,8 +116,3 @@ export async function readDivergence(fs: FileSystem, projectDir: string, runId: 
   return read.ok ? toNonFiniteReport(read.value) : null;
 }
 
-/** run.json may carry `kernels` (which kernel set trained the run), written by the training host. */
-export async function readKernels(fs: FileSystem, projectDir: string, runId: string): Promise<string | null> {
-  const read = await readJsonFile(fs, runFile(projectDir, runId, RUN_FILE), z.object({ kernels: z.string().max(200).optional() }).loose());
-  return read.ok ? (read.value.kernels ?? null) : null;
-}

@@ -8,7 +8,7 @@ import type { RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
 import { createRun, deleteRun, listRuns, readRun, readRunConfig, renameRun, type RunConfigJson } from '../store/runs';
 import type { RunRecord } from '../store/schemas';
-import { bestValPerplexity, checkpointInfos, readCheckpointEntries, readDivergence, readKernels, readMetrics, readSamples } from './run-files';
+import { bestValPerplexity, checkpointInfos, readCheckpointEntries, readDivergence, readMetrics, readSamples } from './run-files';
 import { parseRunConfig, prepareRunData, vocabFileFor } from './run-data';
 import { readRunVocab, writeRunVocab } from './run-vocab';
 import { ServiceError } from './service-error';
@@ -51,12 +51,11 @@ export class RunsService {
   async get(projectDir: string, runId: string): Promise<RunDetail> {
     const run = await readRun(this.fs, projectDir, runId);
     const config = parseRunConfig(await readRunConfig(this.fs, projectDir, runId));
-    const [metrics, samples, entries, divergence, kernels, vocab] = await Promise.all([
+    const [metrics, samples, entries, divergence, vocab] = await Promise.all([
       readMetrics(this.fs, projectDir, runId),
       readSamples(this.fs, projectDir, runId),
       readCheckpointEntries(this.fs, projectDir, runId),
       readDivergence(this.fs, projectDir, runId),
-      readKernels(this.fs, projectDir, runId),
       readRunVocab(this.fs, projectDir, runId).catch((e: unknown) => {
         if (e instanceof ServiceError) return null; // a damaged vocab.json only costs the baselines here
         throw e;
@@ -70,7 +69,7 @@ export class RunsService {
       checkpoints: checkpointInfos(entries, metrics),
       divergence,
       baselines: vocab ? { ...vocab.file.baselines } : null,
-      kernels,
+      kernels: run.kernels ?? null,
     };
   }
 

@@ -27,6 +27,8 @@ export const runFileSchema = z.object({
   finished: isoTime.nullable(),
   /** Why a run failed, diverged or was interrupted, in words. */
   message: z.string().max(2000).optional(),
+  /** Which kernels trained it last ("wasm-relaxed-simd (2 threads)"), reported by the trainer. */
+  kernels: z.string().max(200).optional(),
 });
 export type RunRecord = z.infer<typeof runFileSchema>;
 
