@@ -9,7 +9,8 @@ export function debiasedEma(y: ArrayLike<number>, length: number, weight: number
     return out;
   }
   let last = 0;
-  let n = 0;
+  // weight^n, kept as a running product: Math.pow per point dominated long series.
+  let wn = 1;
   for (let i = 0; i < length; i++) {
     const v = y[i]!;
     if (!Number.isFinite(v)) {
@@ -17,8 +18,8 @@ export function debiasedEma(y: ArrayLike<number>, length: number, weight: number
       continue;
     }
     last = last * weight + (1 - weight) * v;
-    n++;
-    out[i] = last / (1 - Math.pow(weight, n));
+    wn *= weight;
+    out[i] = last / (1 - wn);
   }
   return out;
 }

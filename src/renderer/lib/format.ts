@@ -5,14 +5,25 @@ export function formatNumber(v: number | null | undefined): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e7)) return v.toExponential(2);
-  if (a >= 1000 || (Number.isInteger(v) && a >= 1)) return Math.round(v).toLocaleString('en-US');
+  if (a >= 1000 || (Number.isInteger(v) && a >= 1)) return grouped(Math.round(v));
   if (a >= 100) return v.toFixed(1);
   if (a >= 1) return v.toFixed(2).replace(/\.?0+$/, '') || '0';
   return v.toPrecision(3).replace(/\.?0+$/, '');
 }
 
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return grouped(Math.round(n));
+}
+
+/** 1234567 → "1,234,567" (toLocaleString is slow enough to show up in chart axis labels). */
+function grouped(n: number): string {
+  const s = String(Math.abs(n));
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ',';
+    out += s[i];
+  }
+  return n < 0 ? `-${out}` : out;
 }
 
 /** 1,234,567 → "1.23 M" (parameter counts, token counts). */
