@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readJsonFile } from '../../src/core/store/json-file';
 import { runFile } from '../../src/core/store/layout';
 import { listCheckpoints } from '../../src/core/store/checkpoints';
-import { readRun } from '../../src/core/store/runs';
+import { createRun, readRun, setRunState } from '../../src/core/store/runs';
+import { IMPORTED_DATASET_ID } from '../../src/core/export/import-weights';
 import { readDivergence, readMetrics, readSamples } from '../../src/core/services/run-files';
 import { DIVERGENCE_FILE } from '../../src/core/services/run-files';
 import { inProcessLauncher } from '../../src/core/training/in-process-launcher';
@@ -10,7 +11,7 @@ import { TrainingHost } from '../../src/core/training/training-host';
 import { nonFiniteReportSchema, runEventSchema, type RunEvent } from '../../src/shared/runs';
 import { z } from 'zod';
 import { codeOf } from './helpers';
-import { eventLog, memoryTrainingProject, numbers, type TrainingProject } from './training-fixtures';
+import { eventLog, memoryTrainingProject, numbers, TINY, type TrainingProject } from './training-fixtures';
 
 function hostFor(p: TrainingProject, extra: Partial<ConstructorParameters<typeof TrainingHost>[0]> = {}) {
   const log = eventLog();
@@ -246,5 +247,15 @@ describe('training host', () => {
     expect(await codeOf(host.start(p.dir, id))).toBe('NotStartable');
     expect(await codeOf(host.step(p.dir, id))).toBe('NotResumable');
     expect(await codeOf(host.start(p.dir, 'run-missing'))).toBe('NotFound');
+  });
+
+  it('refuses to resume a run whose weights were imported from another tool', async () => {
+    const p = await memoryTrainingProject();
+    const { id } = await createRun(p.fs, p.dir, { config: { ...TINY, datasetId: IMPORTED_DATASET_ID } as never, name: 'from pytorch' });
+    await setRunState(p.fs, p.dir, id, 'running');
+    await setRunState(p.fs, p.dir, id, 'done');
+    const host = new TrainingHost({ fs: p.fs, launcher: inProcessLauncher(p.fs) });
+    await expect(host.resume(p.dir, id)).rejects.toMatchObject({ code: 'ImportedRun' });
+    expect((await readRun(p.fs, p.dir, id)).state).toBe('done');
   });
 });

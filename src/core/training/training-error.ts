@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors';
  * not queued), `NotResumable` (resume of a run in a state that cannot continue), `Busy` (a
  * single step while the run trains), `ShuttingDown` (the app is quitting).
  */
-export type TrainingErrorCode = 'NotRunning' | 'AlreadyActive' | 'NotStartable' | 'NotResumable' | 'Busy' | 'ShuttingDown';
+export type TrainingErrorCode = 'NotRunning' | 'AlreadyActive' | 'NotStartable' | 'NotResumable' | 'Busy' | 'ShuttingDown' | 'ImportedRun';
 
 export class TrainingError extends AppError {
   declare readonly code: TrainingErrorCode;

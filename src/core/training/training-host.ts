@@ -18,7 +18,8 @@ import { availableParallelism } from 'node:os';
 import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { MetricRecord, NonFiniteReportDto, RunEvent, RunProgress, RunState, SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
-import { readRun, setRunState } from '../store/runs';
+import { readRun, readRunConfig, setRunState } from '../store/runs';
+import { IMPORTED_DATASET_ID } from '../export/import-weights';
 import type { RunRecord } from '../store/schemas';
 import { toMetricRecord } from '../services/run-files';
 import type { LiveRuns } from '../services/runs-service';
@@ -176,6 +177,10 @@ export class TrainingHost implements LiveRuns {
       if (this.queue.some((w) => w.key === key)) throw new TrainingError('AlreadyActive', 'This run is already waiting to train.', { runId });
       const run = await readRun(this.fs, projectDir, runId);
       if (run.state !== 'queued' && !RESUMABLE_STATES.includes(run.state)) throw new TrainingError('NotResumable', `A ${run.state} run cannot be resumed.`, { runId, state: run.state });
+      const config = (await readRunConfig(this.fs, projectDir, runId)) as { datasetId?: unknown };
+      if (config.datasetId === IMPORTED_DATASET_ID) {
+        throw new TrainingError('ImportedRun', 'This run holds weights imported from another tool, without its training data or optimizer state, so it cannot train further here. Start a new run to train.', { runId });
+      }
       fresh = run.state === 'queued';
     }
     await writeOverrides(this.fs, projectDir, runId, overrides);
