@@ -1,7 +1,8 @@
 /**
  * Reproduces d2l's character language models (chapters 9.5, 10.1, 10.2) on any English text:
  *
- *   npm run bench -- d2l-repro FILE [--config rnn-scratch|gru|lstm|all] [--epochs 500] [--seed 42] [--json]
+ *   npm run bench -- d2l-repro FILE [--config rnn-scratch|gru|lstm|all] [--epochs 500] [--seed 42]
+ *                              [--kernels auto|ts|wasm] [--threads auto|N] [--json]
  *
  * Setup as in the book: d2l "letters" cleaning, character tokens, the first 10,000 tokens, batch 32,
  * 35 steps, sequential partitioning, SGD lr 1, clipping θ = 1; RNN-512 with the from-scratch
@@ -10,6 +11,7 @@
  * d2l reports a perplexity of about 1.0–1.4 after 500 epochs on The Time Machine.
  */
 import { readFileSync } from 'node:fs';
+import { createRunKernels } from '../src/core/kernels';
 import { presets } from '../src/shared/run-config';
 import { generate } from '../src/engine/decode';
 import { buildCorpus, cleanText, tokenize } from '../src/engine/text';
@@ -23,7 +25,10 @@ const CONFIGS = {
 type ConfigName = keyof typeof CONFIGS;
 
 function parseArgs(argv: string[]) {
-  const out = { file: '', config: 'rnn-scratch' as ConfigName | 'all', epochs: 500, seed: 42, json: false, logEvery: 50 };
+  const out = {
+    file: '', config: 'rnn-scratch' as ConfigName | 'all', epochs: 500, seed: 42, json: false, logEvery: 50,
+    kernels: 'auto' as 'auto' | 'ts' | 'wasm', threads: 'auto' as 'auto' | number,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -35,6 +40,8 @@ function parseArgs(argv: string[]) {
     else if (a === '--epochs') out.epochs = Number(value());
     else if (a === '--seed') out.seed = Number(value());
     else if (a === '--log-every') out.logEvery = Number(value());
+    else if (a === '--kernels') out.kernels = value() as 'auto' | 'ts' | 'wasm';
+    else if (a === '--threads') out.threads = value() === 'auto' ? 'auto' : Number(argv[i]);
     else if (a === '--json') out.json = true;
     else if (!a.startsWith('--') && !out.file) out.file = a;
     else throw new Error(`unknown argument ${a}`);
@@ -53,11 +60,14 @@ const prefix = corpus.vocab.encode(tokenize(cleanText(prefixText, 'letters'), 'c
 const names: ConfigName[] = args.config === 'all' ? (Object.keys(CONFIGS) as ConfigName[]) : [args.config];
 if (!args.json) console.log(`${args.file}: ${corpus.totalTokens} tokens, first ${corpus.train.length} used, vocabulary ${corpus.vocab.size}`);
 
+const run = await createRunKernels({ kernels: args.kernels, threads: args.threads });
+if (!args.json) console.log(`kernels: ${run.description.name}, ${run.description.threads} thread(s)`);
+
 const results = [];
 for (const name of names) {
   const preset = presets.find((p) => p.id === CONFIGS[name].preset)!;
   const options = resolveTrainerOptions({ ...preset.values, sampler: 'sequential', epochs: args.epochs, seed: args.seed });
-  const trainer = new Trainer(options, { train: corpus.train, val: corpus.val, vocabSize: corpus.vocab.size });
+  const trainer = new Trainer(options, { train: corpus.train, val: corpus.val, vocabSize: corpus.vocab.size }, { kernels: run.kernels });
   const start = performance.now();
   let last = trainer.trainEpoch();
   let tokens = last.tokens;
@@ -72,7 +82,7 @@ for (const name of names) {
   const wall = (performance.now() - start) / 1000;
   const continuation = prefixText + corpus.vocab.decode(generate(trainer.model, prefix, 50, { greedy: true }).ids);
   const result = {
-    config: name, label: CONFIGS[name].label, epochs: last.epoch + 1, perplexity: last.perplexity, tokensPerSecond: tokens / wall,
+    config: name, kernels: run.description.name, threads: run.description.threads, label: CONFIGS[name].label, epochs: last.epoch + 1, perplexity: last.perplexity, tokensPerSecond: tokens / wall,
     wallSeconds: wall, secondsPerEpoch: wall / (last.epoch + 1), continuation, diverged: last.diverged?.message ?? null,
   };
   results.push(result);
@@ -83,4 +93,5 @@ for (const name of names) {
     if (result.diverged) console.log(`  ${result.diverged}`);
   }
 }
+await run.close();
 if (args.json) console.log(JSON.stringify({ file: args.file, vocabSize: corpus.vocab.size, tokens: corpus.train.length, results }, null, 2));
