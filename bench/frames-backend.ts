@@ -5,7 +5,7 @@
  */
 import { AppError } from '../src/shared/errors';
 import type { Handlers } from '../src/shared/ipc/handlers';
-import { pendingHandlers } from '../src/core/pending-handlers';
+import { unavailableHandlers } from '../tests/helpers/unavailable-handlers';
 import { requestChannels } from '../src/shared/ipc/contract';
 import { defaultRunConfig } from '../src/shared/run-config';
 import type { MetricRecord, RunDetail } from '../src/shared/runs';
@@ -44,7 +44,7 @@ export function benchHandlers(totalEpochs: number): Handlers {
     throw new AppError('NotFound', 'Not part of the bench.');
   };
   return {
-    ...pendingHandlers(requestChannels),
+    ...unavailableHandlers(requestChannels),
     'app:info': () => ({ name: 'RNN Lab', version: 'bench', platform: 'linux', defaultProjectsDir: '/bench', pathSeparator: '/' }),
     'projects:create': missing,
     'projects:open': () => ({ project, datasets: [{ id: 'tm', name: dataset.name, kind: 'text' }], runs: [{ id: BENCH_RUN, name: BENCH_RUN, state: 'running' }], problems: [] }),

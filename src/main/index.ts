@@ -5,9 +5,9 @@ import { createAppHandlers } from '../core/app-handlers';
 import { createProjectServices } from '../core/project-services';
 import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadWindowState, saveWindowState, type WindowState } from '../core/window-state';
-import { PENDING_CHANNELS, pendingHandlers } from '../core/pending-handlers';
 import { createDataHandlers } from '../core/handlers/runs-handlers';
-import { createExportHandlers } from '../core/handlers/export-handlers';
+import { createExportHandlers, type SavePurpose } from '../core/handlers/export-handlers';
+import { createFileHandlers } from '../core/handlers/files-handlers';
 import { createTrainingHandlers } from '../core/handlers/training-handlers';
 import { TrainingHost } from '../core/training/training-host';
 import { availableParallelism } from 'node:os';
@@ -62,6 +62,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionCheckDecision(permission));
 
   const dialogs = createDialogHandlers(() => mainWindow, dialog);
+  const chooseSavePath = async (purpose: SavePurpose, suggestedName: string) => (await dialogs['dialog:saveFile']({ purpose, suggestedName })).path;
   const handlers: Handlers = {
     ...createAppHandlers({
       services: createProjectServices(app.getPath('userData')),
@@ -70,10 +71,10 @@ app.whenReady().then(async () => {
       onProjectChanged: (dir) => emit('projects:changed', { dir }),
     }),
     ...dialogs,
-    ...pendingHandlers(PENDING_CHANNELS),
     ...createDataHandlers({ fs, emit, live: training }),
     ...createTrainingHandlers({ host: training }),
-    ...createExportHandlers({ fs, chooseSavePath: async (purpose, suggestedName) => (await dialogs['dialog:saveFile']({ purpose, suggestedName })).path }),
+    ...createExportHandlers({ fs, chooseSavePath }),
+    ...createFileHandlers({ fs, chooseSavePath }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
-import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
+import { unavailableHandlers } from '../helpers/unavailable-handlers';
 import { createProject } from '../../src/core/store/project';
 import { checkEvent, createDispatcher, type InvokeEventLike } from '../../src/main/router';
 import type { Envelope } from '../../src/shared/errors';
@@ -25,7 +25,7 @@ async function setup() {
     const checked = checkEvent(channel, payload);
     if (channel === 'datasets:importProgress') progress.push(checked as ImportProgress);
   };
-  const handlers = { ...pendingHandlers(PENDING_CHANNELS), ...createDataHandlers({ fs, emit }) } as unknown as Handlers;
+  const handlers = { ...unavailableHandlers(), ...createDataHandlers({ fs, emit }) } as Handlers;
   const dispatch = createDispatcher(handlers, () => null);
   const call = <T>(channel: string, payload: unknown) => dispatch(event, channel, payload) as Promise<Envelope<T>>;
   const value = async <T>(channel: string, payload: unknown): Promise<T> => {

@@ -1,33 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppHandlers } from '../../src/core/app-handlers';
-import { createProjectServices } from '../../src/core/project-services';
-import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
-import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
-import { createExportHandlers } from '../../src/core/handlers/export-handlers';
-import { NodeFileSystem } from '../../src/core/fs/node-file-system';
-import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
-import { TrainingHost } from '../../src/core/training/training-host';
-import type { Handlers } from '../../src/shared/ipc/handlers';
+import { realBackend } from './real-handlers';
 import { launch, tempDir, type Session } from './harness';
 
-function realHandlers(appData: string, documents: string, pickFolder: () => string | null): (emit: Parameters<Parameters<typeof launch>[0]>[0]) => Handlers {
-  return (emit) => {
-    const fs = new NodeFileSystem();
-    const training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event) });
-    return {
-      ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
-      ...pendingHandlers(PENDING_CHANNELS),
-      ...createDataHandlers({ fs, emit, live: training }),
-      ...createTrainingHandlers({ host: training }),
-      ...createExportHandlers({ fs, chooseSavePath: async () => null }),
-      'dialog:pickFolder': async () => ({ path: pickFolder() }),
-      'dialog:pickFile': async () => ({ path: null }),
-      'dialog:saveFile': async () => ({ path: null }),
-      'shell:openExternal': async () => ({ opened: false }),
-    };
-  };
+function realHandlers(appData: string, documents: string, pickFolder: () => string | null) {
+  return realBackend(appData, documents, { pickFolder }).handlers;
 }
 
 let session: Session | null = null;

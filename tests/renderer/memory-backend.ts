@@ -7,7 +7,7 @@ import { checkEvent } from '../../src/main/router';
 import { AppError } from '../../src/shared/errors';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 import type { EventChannel, EventPayloadOf } from '../../src/shared/ipc/contract';
-import { PENDING_CHANNELS, pendingHandlers } from '../../src/core/pending-handlers';
+import { unavailableHandlers } from '../helpers/unavailable-handlers';
 import type { OpenedProject, RecentProject } from '../../src/shared/dto';
 import type { DatasetRecord } from '../../src/shared/datasets';
 import type { GenerateRequest, GenerateResult, MetricRecord, RunDetail, RunState, SampleRecord, ScoreResult } from '../../src/shared/runs';
@@ -108,7 +108,7 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
   }
 
   const handlers = {
-    ...pendingHandlers(PENDING_CHANNELS),
+    ...unavailableHandlers(),
     'app:info': () => ({ name: 'RNN Lab', version: 'test', platform: 'linux', defaultProjectsDir: '/home/ada/RNN Lab', pathSeparator: '/' }),
     'projects:create': ({ parentDir, name }) => {
       const dir = `${parentDir}/${name}.rnnlab`;

@@ -1,0 +1,51 @@
+/**
+ * The handler table the e2e tests put behind the page's bridge: the same factories src/main/index.ts
+ * uses, on the real disk, with a real training host. Only the native dialogs are scripted.
+ */
+import { createAppHandlers } from '../../src/core/app-handlers';
+import { createProjectServices } from '../../src/core/project-services';
+import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
+import { createExportHandlers } from '../../src/core/handlers/export-handlers';
+import { createFileHandlers } from '../../src/core/handlers/files-handlers';
+import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
+import { NodeFileSystem } from '../../src/core/fs/node-file-system';
+import { TrainingHost } from '../../src/core/training/training-host';
+import type { EmitEvent, Handlers } from '../../src/shared/ipc/handlers';
+
+export interface ScriptedDialogs {
+  /** Answers for the folder and file pickers and the save dialog; null means the user cancelled. */
+  pickFolder?: () => string | null;
+  pickFile?: () => string | null;
+  savePath?: (suggestedName: string) => string | null;
+}
+
+export interface RealBackend {
+  handlers: (emit: EmitEvent) => Handlers;
+  /** Checkpoints and stops every run, as quitting the app does. */
+  shutdown(): Promise<void>;
+}
+
+export function realBackend(appData: string, documents: string, dialogs: ScriptedDialogs = {}): RealBackend {
+  let training: TrainingHost | null = null;
+  return {
+    handlers: (emit) => {
+      const fs = new NodeFileSystem();
+      training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event) });
+      const chooseSavePath = async (_purpose: string, name: string) => dialogs.savePath?.(name) ?? null;
+      return {
+        ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
+        ...createDataHandlers({ fs, emit, live: training }),
+        ...createTrainingHandlers({ host: training }),
+        ...createExportHandlers({ fs, chooseSavePath }),
+        ...createFileHandlers({ fs, chooseSavePath }),
+        'dialog:pickFolder': async () => ({ path: dialogs.pickFolder?.() ?? null }),
+        'dialog:pickFile': async () => ({ path: dialogs.pickFile?.() ?? null }),
+        'dialog:saveFile': async ({ suggestedName }) => ({ path: dialogs.savePath?.(suggestedName) ?? null }),
+        'shell:openExternal': async () => ({ opened: false }),
+      };
+    },
+    shutdown: async () => {
+      await training?.shutdown();
+    },
+  };
+}
