@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from './command';
+import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   score: scoreCommand,
   export: exportCommand,
   import: importCommand,
+  demo: demoCommand,
 };
 
 function version(): string {

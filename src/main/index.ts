@@ -9,6 +9,7 @@ import { createDataHandlers } from '../core/handlers/runs-handlers';
 import { createExportHandlers, type SavePurpose } from '../core/handlers/export-handlers';
 import { createFileHandlers } from '../core/handlers/files-handlers';
 import { createTrainingHandlers } from '../core/handlers/training-handlers';
+import { createDemoHandlers } from '../core/handlers/demo-handlers';
 import { TrainingHost } from '../core/training/training-host';
 import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
@@ -20,6 +21,10 @@ const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.ur
 const indexFile = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const appUrl = devUrl ?? pathToFileURL(indexFile).href;
+// Holds demo/ (the bundled demo project): the app's resources folder when packaged, the repo's resources/
+// (seen from out/main/) otherwise. A variable, so the bundler does not treat the folder as an asset.
+const RESOURCES_FROM_MAIN = '../../resources';
+const resourcesDir = app.isPackaged ? process.resourcesPath : fileURLToPath(new URL(RESOURCES_FROM_MAIN, import.meta.url));
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -63,9 +68,10 @@ app.whenReady().then(async () => {
 
   const dialogs = createDialogHandlers(() => mainWindow, dialog);
   const chooseSavePath = async (purpose: SavePurpose, suggestedName: string) => (await dialogs['dialog:saveFile']({ purpose, suggestedName })).path;
+  const projectServices = createProjectServices(app.getPath('userData'));
   const handlers: Handlers = {
     ...createAppHandlers({
-      services: createProjectServices(app.getPath('userData')),
+      services: projectServices,
       documentsDir: app.getPath('documents'),
       version: app.getVersion(),
       onProjectChanged: (dir) => emit('projects:changed', { dir }),
@@ -75,6 +81,7 @@ app.whenReady().then(async () => {
     ...createTrainingHandlers({ host: training }),
     ...createExportHandlers({ fs, chooseSavePath }),
     ...createFileHandlers({ fs, chooseSavePath }),
+    ...createDemoHandlers({ fs, appDataDir: app.getPath('userData'), resourcesDir, services: projectServices }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

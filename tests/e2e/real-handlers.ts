@@ -2,15 +2,19 @@
  * The handler table the e2e tests put behind the page's bridge: the same factories src/main/index.ts
  * uses, on the real disk, with a real training host. Only the native dialogs are scripted.
  */
+import { resolve } from 'node:path';
 import { createAppHandlers } from '../../src/core/app-handlers';
 import { createProjectServices } from '../../src/core/project-services';
 import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
 import { createExportHandlers } from '../../src/core/handlers/export-handlers';
 import { createFileHandlers } from '../../src/core/handlers/files-handlers';
 import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
+import { createDemoHandlers } from '../../src/core/handlers/demo-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { TrainingHost } from '../../src/core/training/training-host';
 import type { EmitEvent, Handlers } from '../../src/shared/ipc/handlers';
+
+const RESOURCES = resolve(import.meta.dirname, '../../resources');
 
 export interface ScriptedDialogs {
   /** Answers for the folder and file pickers and the save dialog; null means the user cancelled. */
@@ -31,13 +35,15 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
     handlers: (emit) => {
       const fs = new NodeFileSystem();
       training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event) });
+      const services = createProjectServices(appData);
       const chooseSavePath = async (_purpose: string, name: string) => dialogs.savePath?.(name) ?? null;
       return {
-        ...createAppHandlers({ services: createProjectServices(appData), documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
+        ...createAppHandlers({ services, documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
         ...createDataHandlers({ fs, emit, live: training }),
         ...createTrainingHandlers({ host: training }),
         ...createExportHandlers({ fs, chooseSavePath }),
         ...createFileHandlers({ fs, chooseSavePath }),
+        ...createDemoHandlers({ fs, appDataDir: appData, resourcesDir: RESOURCES, services }),
         'dialog:pickFolder': async () => ({ path: dialogs.pickFolder?.() ?? null }),
         'dialog:pickFile': async () => ({ path: dialogs.pickFile?.() ?? null }),
         'dialog:saveFile': async ({ suggestedName }) => ({ path: dialogs.savePath?.(suggestedName) ?? null }),

@@ -37,6 +37,8 @@ export const requests = {
   'projects:open': { request: z.object({ dir: absolutePathSchema }).strict(), response: openedProjectSchema },
   'projects:recent': { request: none, response: z.array(recentProjectSchema) },
   'projects:forget': { request: z.object({ dir: absolutePathSchema }).strict(), response: z.array(recentProjectSchema) },
+  /** Opens the bundled demo project: copied into the app-data folder on first use, reopened from there after. */
+  'demo:open': { request: none, response: openedProjectSchema },
   'dialog:pickFolder': {
     request: z.object({ purpose: z.enum(['open-project', 'project-location']) }).strict(),
     response: z.object({ path: z.string().nullable() }),
