@@ -106,7 +106,12 @@ export async function launch(makeHandlers: (emit: EmitEvent) => Handlers, option
   );
   await page.addInitScript({ content: await bridgeScript() });
   sendToPage = (channel, payload) => {
-    void page.evaluate(([c, p]) => (globalThis as unknown as { __rnnlabEmit: (c: string, p: unknown) => void }).__rnnlabEmit(c, p), [channel, checkEvent(channel, payload)] as const);
+    if (page.isClosed()) return; // a backend still finishing after the window closed, as in the app
+    page
+      .evaluate(([c, p]) => (globalThis as unknown as { __rnnlabEmit: (c: string, p: unknown) => void }).__rnnlabEmit(c, p), [channel, checkEvent(channel, payload)] as const)
+      .catch((e: unknown) => {
+        if (!page.isClosed()) throw e;
+      });
   };
   await page.goto(`${origin}/index.html`);
 
