@@ -5,11 +5,12 @@ import type { DatasetRecord } from '../store/schemas';
 import { CsvReader } from './csv-reader';
 import { SourceDecoder } from './source-decoder';
 
-async function streamSource(fs: FileSystem, dir: string, record: DatasetRecord, onText: (text: string) => void): Promise<void> {
+/** Streams an imported dataset as decoded text chunks (LF line ends), never holding it whole. */
+export async function streamDatasetText(fs: FileSystem, dir: string, record: DatasetRecord, onText: (text: string) => void, chunkBytes = 1 << 20): Promise<void> {
   const handle = await fs.openRead(datasetSourcePath(dir, record));
   try {
     const decoder = new SourceDecoder(onText);
-    const buffer = new Uint8Array(1 << 20);
+    const buffer = new Uint8Array(chunkBytes);
     let pos = 0;
     for (;;) {
       const n = await handle.read(buffer, pos);
@@ -26,7 +27,7 @@ async function streamSource(fs: FileSystem, dir: string, record: DatasetRecord, 
 /** The dataset's text with LF line ends (BOM removed, decoded from its stored encoding). */
 export async function readDatasetText(fs: FileSystem, dir: string, record: DatasetRecord): Promise<string> {
   const parts: string[] = [];
-  await streamSource(fs, dir, record, (t) => parts.push(t));
+  await streamDatasetText(fs, dir, record, (t) => parts.push(t));
   return parts.join('');
 }
 
@@ -34,7 +35,7 @@ export async function readDatasetText(fs: FileSystem, dir: string, record: Datas
 export async function readCsvColumns(fs: FileSystem, dir: string, record: DatasetRecord): Promise<Map<string, Float64Array>> {
   const rows: Float64Array[] = [];
   const reader = new CsvReader((values) => rows.push(values));
-  await streamSource(fs, dir, record, (t) => reader.push(t));
+  await streamDatasetText(fs, dir, record, (t) => reader.push(t));
   const stats = reader.finish();
   const out = new Map<string, Float64Array>();
   stats.columns.forEach((col, j) => {

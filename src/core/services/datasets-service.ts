@@ -10,7 +10,7 @@ import { deleteDataset, readDataset, renameDataset } from '../store/datasets';
 import { listRuns } from '../store/runs';
 import { hasEnded } from '../store/run-state';
 import { readRunConfig } from '../store/runs';
-import { streamDatasetText } from './dataset-stream';
+import { streamDatasetText } from '../datasets/read-dataset';
 import { ServiceError } from './service-error';
 import { Throttle } from './throttle';
 import { TokenCountCache } from './token-counts';

@@ -6,7 +6,7 @@
 import { TokenCounter, UNK, unigramPerplexity, type Cleaning, type TokenizerKind } from '../../engine/text';
 import type { FileSystem } from '../fs/file-system';
 import type { DatasetRecord } from '../store/schemas';
-import { streamDatasetText } from './dataset-stream';
+import { streamDatasetText } from '../datasets/read-dataset';
 
 export interface TokenCountTable {
   /** Token → count, in first-occurrence order (what `Vocab.fromCounts` expects). */

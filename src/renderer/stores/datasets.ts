@@ -6,6 +6,7 @@ import type { DatasetRecord, ImportProgress, VocabularyView } from '../../shared
 import { importErrorMessage, plainError } from '../lib/plain-errors';
 import type { ProjectsStore } from './projects';
 import type { NavigationStore, ToastsStore } from './types';
+import { deleteFromListWithUndo } from './list-delete';
 
 export interface VocabularyQuery {
   tokenizer: 'char' | 'word';
@@ -146,30 +147,14 @@ export function defineDatasetsStore(bridge: Bridge, useProjects: () => ProjectsS
 
     /** Deletes after the undo window; the dataset disappears from the lists at once. */
     function remove(datasetId: string): void {
-      const index = list.value.findIndex((d) => d.id === datasetId);
-      const item = list.value[index];
       const projectDir = dir.value;
-      if (!item || !projectDir) return;
-      const toasts = useToasts();
-      toasts.deleteWithUndo({
-        message: `Deleted dataset “${item.name}”.`,
-        hide: () => {
-          list.value = list.value.filter((d) => d.id !== datasetId);
-          useNavigation().forget('dataset', datasetId);
-        },
-        restore: () => {
-          const next = [...list.value];
-          next.splice(Math.min(index, next.length), 0, item);
-          list.value = next;
-        },
+      if (!projectDir) return;
+      deleteFromListWithUndo({
+        kind: 'dataset', list, id: datasetId, toasts: useToasts(), navigation: useNavigation(),
         commit: async () => {
-          try {
-            await bridge.datasets.delete({ projectDir, datasetId });
-          } catch (err) {
-            toasts.show(`Could not delete “${item.name}”: ${plainError(err)}`, { kind: 'error' });
-            if (dir.value === projectDir) list.value = [...list.value, item];
-          }
+          await bridge.datasets.delete({ projectDir, datasetId });
         },
+        stillOpen: () => dir.value === projectDir,
       });
     }
 

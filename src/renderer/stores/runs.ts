@@ -7,6 +7,7 @@ import { RunSeries } from '../charts/metric-columns';
 import { plainError } from '../lib/plain-errors';
 import type { ProjectsStore } from './projects';
 import type { NavigationStore, ToastsStore } from './types';
+import { deleteFromListWithUndo } from './list-delete';
 
 /** What the views show of an opened run besides its series: config, checkpoints, divergence, baselines. */
 export type RunMeta = Omit<RunDetail, 'metrics' | 'samples' | 'run'>;
@@ -206,31 +207,16 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
     }
 
     function remove(runId: string): void {
-      const index = list.value.findIndex((r) => r.id === runId);
-      const item = list.value[index];
       const projectDir = dir.value;
-      if (!item || !projectDir) return;
-      const toasts = useToasts();
-      toasts.deleteWithUndo({
-        message: `Deleted run “${item.name}”.`,
-        hide: () => {
-          list.value = list.value.filter((r) => r.id !== runId);
-          useNavigation().forget('run', runId);
-        },
-        restore: () => {
-          const next = [...list.value];
-          next.splice(Math.min(index, next.length), 0, item);
-          list.value = next;
-        },
+      if (!projectDir) return;
+      deleteFromListWithUndo({
+        kind: 'run', list, id: runId, toasts: useToasts(), navigation: useNavigation(),
         commit: async () => {
-          try {
-            await bridge.runs.delete({ projectDir, runId });
-            series.delete(runId);
-          } catch (err) {
-            toasts.show(`Could not delete “${item.name}”: ${plainError(err)}`, { kind: 'error' });
-            if (dir.value === projectDir) upsert(item);
-          }
+          await bridge.runs.delete({ projectDir, runId });
+          series.delete(runId);
         },
+        stillOpen: () => dir.value === projectDir,
+        putBack: upsert,
       });
     }
 
