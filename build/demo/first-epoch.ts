@@ -5,7 +5,10 @@
  * worker threads, the app's concurrency and kernel choice) starts it; the clock runs from `start`
  * to the first epoch record the host emits.
  *
- *   npx tsx build/demo/first-epoch.ts [--presets d2l-gru,d2l-lstm] [--json]
+ *   npx tsx build/demo/first-epoch.ts [--presets d2l-gru,d2l-lstm] [--max-tokens N] [--kernels auto|ts|wasm] [--json]
+ *
+ * --max-tokens overrides the presets' 10,000 (0 = the whole corpus); --kernels ts times the
+ * TypeScript fallback the app uses where WebAssembly SIMD is unavailable.
  *
  * From sources the trainer worker also compiles its TypeScript on start (the built app does not),
  * so these times are an upper bound for the app.
@@ -20,6 +23,7 @@ import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { RunsService } from '../../src/core/services/runs-service';
 import { TrainingHost } from '../../src/core/training/training-host';
 import { defaultRunConfig, presets } from '../../src/shared/run-config';
+import type { KernelChoice } from '../../src/engine/kernels/wasm/select-kernels';
 import type { MetricRecord } from '../../src/shared/runs';
 
 const RESOURCES = fileURLToPath(new URL('../../resources', import.meta.url));
@@ -35,13 +39,18 @@ interface Timing {
   kernels: string | null;
 }
 
-async function timeFirstEpoch(fs: NodeFileSystem, projectDir: string, presetId: string): Promise<Timing> {
+interface Options {
+  maxTokens: number | undefined;
+  kernels: KernelChoice;
+}
+
+async function timeFirstEpoch(fs: NodeFileSystem, projectDir: string, presetId: string, options: Options): Promise<Timing> {
   const preset = presets.find((p) => p.id === presetId);
   if (!preset) throw new Error(`unknown preset ${presetId} (${presets.map((p) => p.id).join(', ')})`);
-  const config = { ...defaultRunConfig(DEMO_DATASET_ID), ...preset.values, name: preset.label };
+  const config = { ...defaultRunConfig(DEMO_DATASET_ID), ...preset.values, name: preset.label, ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }) };
   const run = await new RunsService({ fs }).create(projectDir, config);
   // as in src/main/index.ts: leave a core for the window
-  const host = new TrainingHost({ fs, maxConcurrent: Math.max(1, Math.min(4, availableParallelism() - 1)) });
+  const host = new TrainingHost({ fs, kernels: options.kernels, maxConcurrent: Math.max(1, Math.min(4, availableParallelism() - 1)) });
   let first: MetricRecord | null = null;
   let arrived = 0;
   const got = new Promise<void>((resolve) => {
@@ -75,6 +84,9 @@ async function main(): Promise<number> {
   const json = argv.includes('--json');
   const i = argv.indexOf('--presets');
   const ids = i >= 0 ? (argv[i + 1] ?? '').split(',').filter(Boolean) : presets.map((p) => p.id);
+  const m = argv.indexOf('--max-tokens');
+  const k = argv.indexOf('--kernels');
+  const options: Options = { maxTokens: m >= 0 ? Number(argv[m + 1]) : undefined, kernels: k >= 0 ? (argv[k + 1] as KernelChoice) : 'auto' };
   const fs = new NodeFileSystem();
   const scratch = mkdtempSync(join(tmpdir(), 'rnnlab-first-epoch-'));
   const projectDir = join(scratch, 'demo.rnnlab');
@@ -83,7 +95,7 @@ async function main(): Promise<number> {
     if (!json) console.log(`${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     let slow = 0;
     for (const id of ids) {
-      const t = await timeFirstEpoch(fs, projectDir, id);
+      const t = await timeFirstEpoch(fs, projectDir, id, options);
       if (t.firstEpochSec === null || t.firstEpochSec > LIMIT_SEC) slow++;
       if (json) console.log(JSON.stringify(t));
       else {
