@@ -128,6 +128,16 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
       };
     },
     'projects:recent': () => backend.recent,
+    'demo:open': () => {
+      const dir = '/home/ada/.config/RNN Lab/Demo/RNN Lab demo.rnnlab';
+      if (!backend.projects.has(dir)) {
+        backend.seedProject(dir, {
+          datasets: [textDataset('ds-demo', 'demo-corpus.txt')],
+          runs: [runDetail('run-gru', { name: 'demo GRU', state: 'done', datasetId: 'ds-demo' }), runDetail('run-lstm', { name: 'demo LSTM', state: 'done', datasetId: 'ds-demo' })],
+        });
+      }
+      return handlers['projects:open']({ dir });
+    },
     'projects:forget': ({ dir }) => (backend.recent = backend.recent.filter((r) => r.dir !== dir)),
     'dialog:pickFolder': () => ({ path: backend.pickFolderResult }),
     'dialog:pickFile': () => ({ path: backend.pickFileResult }),

@@ -51,4 +51,19 @@ describe('welcome screen', () => {
     expect(wrapper.find('[data-testid="create-project"]').attributes('disabled')).toBeDefined();
     wrapper.unmount();
   });
+
+  it('offers the demo project first on a first launch and opens it on the generation screen', async () => {
+    const { wrapper, backend } = mountApp();
+    await flushPromises();
+    const demo = wrapper.find('[data-testid="open-demo"]');
+    expect(demo.classes()).toContain('primary');
+    await demo.trigger('click');
+    await flushPromises();
+    expect(backend.calls).toContain('demo:open');
+    expect(wrapper.text()).toContain('demo GRU');
+    expect(wrapper.text()).toContain('demo-corpus.txt');
+    expect(wrapper.find('#gv-prefix').exists()).toBe(true);
+    wrapper.unmount();
+  });
 });
+

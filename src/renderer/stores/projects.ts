@@ -37,6 +37,14 @@ export function defineProjectsStore(bridge: Bridge) {
       });
     }
 
+    /** The bundled demo: copied into the app-data folder the first time, reopened after. */
+    async function openDemo(): Promise<boolean> {
+      return attempt(async () => {
+        current.value = await bridge.demo.open();
+        recent.value = await bridge.projects.recent();
+      });
+    }
+
     async function pickAndOpen(): Promise<boolean> {
       const picked = await bridge.dialog.pickFolder({ purpose: 'open-project' });
       return picked.path === null ? false : open(picked.path);
@@ -70,7 +78,7 @@ export function defineProjectsStore(bridge: Bridge) {
       }
     }
 
-    return { info, recent, current, busy, error, isOpen, load, create, open, pickAndOpen, pickLocation, forget, close };
+    return { info, recent, current, busy, error, isOpen, load, create, open, openDemo, pickAndOpen, pickLocation, forget, close };
   });
 }
 
