@@ -2,8 +2,11 @@
  * Training throughput and memory of the engine on d2l's standard character-model settings, side by
  * side with PyTorch when /usr/bin/python3 has torch:
  *
- *   npm run bench -- engine [--quick] [--json] [--configs rnn-512,lstm-256] [--torch-threads 2] [--no-torch]
- *                           [--kernels ts,wasm] [--threads 1,2]
+ *   npm run bench -- engine [--quick] [--json] [--configs rnn-512,lstm-256] [--no-torch]
+ *                           [--kernels ts,wasm] [--threads 1,2] [--torch-threads 1] [--blas-threads 2]
+ *
+ * PyTorch runs at its best setting on a 2-core machine: one OpenMP thread and two OpenBLAS threads
+ * (with two OpenMP threads it is 4–6× slower here, which would flatter us).
  *
  * `--kernels` and `--threads` take lists: ours runs once per combination (threads apply to wasm;
  * ts is always one thread), PyTorch once per configuration. A configuration id `<cell>-<H>` not in
@@ -119,8 +122,8 @@ async function measureOurs(c: BenchConfig, timing: Timing, kernelChoice: 'ts' | 
   };
 }
 
-function runChild(cmd: string, args: string[]): Measurement | { error: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measurement | { error: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, env });
   const line = r.stdout?.trim().split('\n').at(-1) ?? '';
   try {
     return JSON.parse(line) as Measurement;
@@ -131,7 +134,7 @@ function runChild(cmd: string, args: string[]): Measurement | { error: string } 
 
 function parseArgs(argv: string[]) {
   const out = {
-    quick: false, json: false, torch: true, torchThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '',
+    quick: false, json: false, torch: true, torchThreads: 1, blasThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '',
     kernels: ['ts'] as Array<'ts' | 'wasm'>, threads: [1],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -141,6 +144,7 @@ function parseArgs(argv: string[]) {
     else if (a === '--json') out.json = true;
     else if (a === '--no-torch') out.torch = false;
     else if (a === '--torch-threads') out.torchThreads = Number(value());
+    else if (a === '--blas-threads') out.blasThreads = Number(value());
     else if (a === '--configs') out.configs = value().split(',');
     else if (a === '--child') out.child = value();
     else if (a === '--timing') out.timing = value();
@@ -179,7 +183,7 @@ if (args.child) {
     const variants: Array<['ts' | 'wasm', number]> = args.kernels.flatMap((k) => (k === 'ts' ? [[k, 1]] : args.threads.map((t): ['ts' | 'wasm', number] => [k, t])));
     const ours = variants.map(([k, t]) => runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing), '--kernels', k, '--threads', String(t)]));
     const torch = useTorch
-      ? runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)])
+      ? runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)], { ...process.env, OPENBLAS_NUM_THREADS: String(args.blasThreads) })
       : null;
     const flops = flopsPerToken(c);
     const row = { config: id, flopsPerToken: flops, ours, torch };
@@ -187,13 +191,13 @@ if (args.child) {
     if (!args.json) process.stderr.write(`  ${id} done\n`);
   }
   if (args.json) {
-    console.log(JSON.stringify({ V, T, B, timing, loadAverage: loadavg(), torchThreads: useTorch ? args.torchThreads : null, rows }, null, 2));
+    console.log(JSON.stringify({ V, T, B, timing, loadAverage: loadavg(), torchThreads: useTorch ? args.torchThreads : null, blasThreads: useTorch ? args.blasThreads : null, rows }, null, 2));
   } else {
     const ok = (m: Measurement | { error: string } | null): m is Measurement => m !== null && !('error' in m);
     const fmt = (x: number, d = 0) => x.toFixed(d);
     console.log(`Engine training throughput: V=${V} one-hot, T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
     console.log(`Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes skew the numbers.`);
-    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}).` : 'PyTorch: not available (or --no-torch).');
+    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}), OPENBLAS_NUM_THREADS=${args.blasThreads}.` : 'PyTorch: not available (or --no-torch).');
     console.log('');
     console.log('| config | kernels | threads | params | ours tok/s | ours GFLOP/s | ours peak RSS MB (buffers) | PyTorch tok/s | PyTorch GFLOP/s | PyTorch peak RSS MB | ours / PyTorch |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
