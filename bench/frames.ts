@@ -97,6 +97,14 @@ try {
   console.log(`frames: ${frames.length}`);
   console.log(`frame time ms  p50 ${q(0.5).toFixed(1)}  p95 ${q(0.95).toFixed(1)}  p99 ${q(0.99).toFixed(1)}  max ${sorted[sorted.length - 1]!.toFixed(1)}`);
   console.log(`frames over 50 ms: ${over}`);
+  // where the long frames fall: seconds into the stream (the stream starts at 0)
+  let at = 0;
+  const long: string[] = [];
+  for (const f of frames) {
+    at += f;
+    if (f > 50) long.push(`${f.toFixed(0)} ms at ${(at / 1000).toFixed(1)} s`);
+  }
+  if (long.length > 0) console.log(`long frames: ${long.join(', ')}`);
 } finally {
   await session.close();
 }
