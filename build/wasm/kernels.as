@@ -137,28 +137,33 @@ function xwt_chunk(y: usize, ldy: i32, x: usize, w: usize, ld: i32, n: i32, k: i
 }
 
 // a: (n, lda) columns 0…m−1  b: (m, ldb) columns 0…k−1  c: (n, ldc) columns 0…k−1     c += a · b
-// NN form: 4 rows of a (broadcast) × 8 columns of b (two vectors) give 8 accumulators. The inner
-// dimension is taken in blocks so the strip of b stays in L1 across the row blocks of a.
-export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, n: i32, m: i32, k: i32): void {
+// ap: rows 0…4⌊n/4⌋−1 of a packed by pack_rows4
+// NN form: 4 rows of a (broadcast) × 8 columns of b (two vectors) give 8 accumulators. The 4 rows
+// come from the packed panel, so one pointer and immediate offsets address all four broadcasts and
+// the inner loop has no index arithmetic. The inner dimension is taken in blocks so the strip of b
+// stays in L1 across the row blocks of a. Rows past the last full four sum in the same order.
+export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, n: i32, m: i32, k: i32, ap: usize): void {
   const pBlock = 256;
+  const n4 = n & ~3, sb = <usize>ldb << 2;
   for (let p0 = 0; p0 < m; p0 += pBlock) {
     const p1 = min(m, p0 + pBlock);
     let j = 0;
     for (; j + 8 <= k; j += 8) {
-      let i = 0;
-      for (; i + 4 <= n; i += 4) {
-        const a0 = at(a, i * lda), a1 = at(a, (i + 1) * lda), a2 = at(a, (i + 2) * lda), a3 = at(a, (i + 3) * lda);
+      const bj = at(b, p0 * ldb + j);
+      for (let i = 0; i < n4; i += 4) {
+        let pa = ap + (<usize>i * <usize>m << 2) + (<usize>p0 << 4), pb = bj;
+        const pe = pa + (<usize>(p1 - p0) << 4);
         let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
         let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
-        for (let p = p0; p < p1; p++) {
-          const bp = at(b, p * ldb + j);
-          const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-          const s0 = splat(load<f32>(at(a0, p))), s1 = splat(load<f32>(at(a1, p)));
-          const s2 = splat(load<f32>(at(a2, p))), s3 = splat(load<f32>(at(a3, p)));
+        for (; pa < pe; pa += 16) {
+          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+          const s0 = v128.load32_splat(pa), s1 = v128.load32_splat(pa, 4);
           c00 = madd(s0, b0, c00); c01 = madd(s0, b1, c01);
           c10 = madd(s1, b0, c10); c11 = madd(s1, b1, c11);
+          const s2 = v128.load32_splat(pa, 8), s3 = v128.load32_splat(pa, 12);
           c20 = madd(s2, b0, c20); c21 = madd(s2, b1, c21);
           c30 = madd(s3, b0, c30); c31 = madd(s3, b1, c31);
+          pb += sb;
         }
         const d0 = at(c, i * ldc + j), d1 = at(c, (i + 1) * ldc + j), d2 = at(c, (i + 2) * ldc + j), d3 = at(c, (i + 3) * ldc + j);
         v128.store(d0, f32x4.add(v128.load(d0), c00)); v128.store(d0, f32x4.add(v128.load(d0, 16), c01), 16);
@@ -166,7 +171,7 @@ export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i
         v128.store(d2, f32x4.add(v128.load(d2), c20)); v128.store(d2, f32x4.add(v128.load(d2, 16), c21), 16);
         v128.store(d3, f32x4.add(v128.load(d3), c30)); v128.store(d3, f32x4.add(v128.load(d3, 16), c31), 16);
       }
-      for (; i < n; i++) {
+      for (let i = n4; i < n; i++) {
         const ai = at(a, i * lda);
         let c0 = splat(0), c1 = splat(0);
         for (let p = p0; p < p1; p++) {
@@ -195,6 +200,32 @@ export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i
         const d = at(c, i * ldc + j);
         store<f32>(d, load<f32>(d) + s);
       }
+    }
+  }
+}
+
+// a: (n, lda) columns 0…m−1   dst: (⌊n/4⌋, m, 4)       dst[q, p, r] = a[4q + r, p]
+// The row panels gemm_nn broadcasts from: four rows side by side, one 16-byte group per column.
+export function pack_rows4(dst: usize, a: usize, lda: i32, n: i32, m: i32): void {
+  const m4 = m & ~3;
+  for (let i = 0; i + 4 <= n; i += 4) {
+    const a0 = at(a, i * lda), a1 = at(a0, lda), a2 = at(a1, lda), a3 = at(a2, lda);
+    const q = dst + (<usize>i * <usize>m << 2);
+    let p = 0;
+    for (; p < m4; p += 4) {
+      const r0 = v128.load(at(a0, p)), r1 = v128.load(at(a1, p)), r2 = v128.load(at(a2, p)), r3 = v128.load(at(a3, p));
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      const o = q + (<usize>p << 4);
+      v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(o, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+      v128.store(o, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+      v128.store(o, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+    }
+    for (; p < m; p++) {
+      const o = q + (<usize>p << 4);
+      store<f32>(o, load<f32>(at(a0, p))); store<f32>(o, load<f32>(at(a1, p)), 4);
+      store<f32>(o, load<f32>(at(a2, p)), 8); store<f32>(o, load<f32>(at(a3, p)), 12);
     }
   }
 }

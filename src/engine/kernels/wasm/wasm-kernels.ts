@@ -44,12 +44,12 @@ const clock = (globalThis as { performance?: { now(): number } }).performance;
 
 type Fn = (...args: number[]) => void;
 type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_rows_add' | 'add_into' | 'mul' | 'add_bias'
-  | 'transpose_add' | 'fill_zero', Fn>;
+  | 'transpose_add' | 'fill_zero' | 'pack_rows4', Fn>;
 
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
-const S_IDS = 0, S_T = 1, S_XT = 2;
+const S_IDS = 0, S_T = 1, S_XT = 2, S_PACK = 3;
 
 const opIndex = (op: KernelOp) => KERNEL_OPS.indexOf(op);
 const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_TRANSPOSE = opIndex('transpose'), I_SUM_ROWS = opIndex('sum_rows');
@@ -294,19 +294,22 @@ export class WasmKernels implements Kernels {
 
   // c: (n, ldc) += a: (n, lda) [m columns] · b: (m, ldb) [k columns], split by columns of c in
   // eights (the kernel's block width) or, for narrow c, by rows in fours
+  // The caller packs the rows of a once (pack_rows4) for every thread's share.
   private nn(C: number, ldc: number, A: number, lda: number, B: number, ldb: number, n: number, m: number, k: number): void {
     const flops = 2 * n * m * k;
+    const AP = this.arena.scratch(S_PACK, Math.max(4, (n & ~3) * m * 4));
+    this.fn.pack_rows4(AP, A, lda, n, m);
     if (k >= 16 && (k >= n || n < 8)) {
       const units = Math.ceil(k / 8);
       this.split(I_NN, this.parts(flops, units), units, (a, b) => {
         const j0 = a * 8, j1 = Math.min(k, b * 8);
-        return [C + j0 * 4, ldc, A, lda, B + j0 * 4, ldb, n, m, j1 - j0];
+        return [C + j0 * 4, ldc, A, lda, B + j0 * 4, ldb, n, m, j1 - j0, AP];
       });
     } else {
       const units = Math.ceil(n / 4);
       this.split(I_NN, this.parts(flops, units), units, (a, b) => {
         const i0 = a * 4, i1 = Math.min(n, b * 4);
-        return [C + i0 * ldc * 4, ldc, A + i0 * lda * 4, lda, B, ldb, i1 - i0, m, k];
+        return [C + i0 * ldc * 4, ldc, A + i0 * lda * 4, lda, B, ldb, i1 - i0, m, k, AP + i0 * m * 4];
       });
     }
   }
