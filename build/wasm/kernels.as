@@ -204,6 +204,107 @@ export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i
   }
 }
 
+// dy: (n, ldy) columns 0…m−1  x: (n, ldx) columns 0…k−1  dw: (m, ldw) columns 0…k−1    dw += dyᵀ · x
+// yp: dy in 4-column strips, xp: x in 8-column strips (pack_strips), for the full blocks
+// Weight gradients without transposes: 4 rows of dw (4 neighbouring floats of a dy row, broadcast)
+// × 8 columns (two vectors of the x row) give 8 accumulators. Both operands come from strips
+// packed once per call, so the inner loop reads two contiguous streams (rows of dy and x are often
+// 1–4 KB apart, which would map every strip row to the same few L1 sets). The inner dimension
+// (steps × batch) is taken in blocks whose x strips stay in L2; each block adds its partial sums.
+export function gemm_tn(dw: usize, ldw: i32, dy: usize, ldy: i32, x: usize, ldx: i32, n: i32, m: i32, k: i32, yp: usize, xp: usize): void {
+  const pBlock = 256;
+  const sy = <usize>ldy << 2, sx = <usize>ldx << 2;
+  for (let p0 = 0; p0 < n; p0 += pBlock) {
+    const np = min(n, p0 + pBlock) - p0;
+    const y0 = at(dy, p0 * ldy), x0 = at(x, p0 * ldx);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const yi = yp + ((<usize>i * <usize>n + <usize>p0 * 4) << 2);
+      let j = 0;
+      for (; j + 8 <= k; j += 8) {
+        let py = yi, px = xp + ((<usize>j * <usize>n + <usize>p0 * 8) << 2);
+        const pe = py + (<usize>np << 4);
+        let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
+        let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
+        for (; py < pe; py += 16) {
+          const b0 = v128.load(px), b1 = v128.load(px, 16);
+          const s0 = v128.load32_splat(py), s1 = v128.load32_splat(py, 4);
+          c00 = madd(s0, b0, c00); c01 = madd(s0, b1, c01);
+          c10 = madd(s1, b0, c10); c11 = madd(s1, b1, c11);
+          const s2 = v128.load32_splat(py, 8), s3 = v128.load32_splat(py, 12);
+          c20 = madd(s2, b0, c20); c21 = madd(s2, b1, c21);
+          c30 = madd(s3, b0, c30); c31 = madd(s3, b1, c31);
+          px += 32;
+        }
+        const d0 = at(dw, i * ldw + j), d1 = at(d0, ldw), d2 = at(d1, ldw), d3 = at(d2, ldw);
+        v128.store(d0, f32x4.add(v128.load(d0), c00)); v128.store(d0, f32x4.add(v128.load(d0, 16), c01), 16);
+        v128.store(d1, f32x4.add(v128.load(d1), c10)); v128.store(d1, f32x4.add(v128.load(d1, 16), c11), 16);
+        v128.store(d2, f32x4.add(v128.load(d2), c20)); v128.store(d2, f32x4.add(v128.load(d2, 16), c21), 16);
+        v128.store(d3, f32x4.add(v128.load(d3), c30)); v128.store(d3, f32x4.add(v128.load(d3, 16), c31), 16);
+      }
+      // last columns one at a time: the four dy floats as one vector, the x float broadcast
+      for (; j < k; j++) {
+        let py = yi, px = at(x0, j);
+        const pe = py + (<usize>np << 4);
+        let c0 = splat(0);
+        for (; py < pe; py += 16) {
+          c0 = madd(v128.load(py), v128.load32_splat(px), c0);
+          px += sx;
+        }
+        const d = at(dw, i * ldw + j);
+        store<f32>(d, load<f32>(d) + f32x4.extract_lane(c0, 0));
+        store<f32>(at(d, ldw), load<f32>(at(d, ldw)) + f32x4.extract_lane(c0, 1));
+        store<f32>(at(d, 2 * ldw), load<f32>(at(d, 2 * ldw)) + f32x4.extract_lane(c0, 2));
+        store<f32>(at(d, 3 * ldw), load<f32>(at(d, 3 * ldw)) + f32x4.extract_lane(c0, 3));
+      }
+    }
+    // last rows one at a time
+    for (; i < m; i++) {
+      let j = 0;
+      for (; j + 4 <= k; j += 4) {
+        let py = at(y0, i), px = at(x0, j);
+        let c0 = splat(0);
+        for (let p = 0; p < np; p++) {
+          c0 = madd(v128.load32_splat(py), v128.load(px), c0);
+          py += sy; px += sx;
+        }
+        const d = at(dw, i * ldw + j);
+        v128.store(d, f32x4.add(v128.load(d), c0));
+      }
+      for (; j < k; j++) {
+        let py = at(y0, i), px = at(x0, j);
+        let s: f32 = 0;
+        for (let p = 0; p < np; p++) {
+          s += load<f32>(py) * load<f32>(px);
+          py += sy; px += sx;
+        }
+        const d = at(dw, i * ldw + j);
+        store<f32>(d, load<f32>(d) + s);
+      }
+    }
+  }
+}
+
+// src: (n, ld) columns 0…cols−1   dst: (⌊cols/w⌋, n, w) for w = 4 or 8   dst[s, p, :] = src[p, ws…ws+w−1]
+// Strips s0…s1−1 only, so threads can share the packing.
+export function pack_strips(dst: usize, src: usize, ld: i32, n: i32, w: i32, s0: i32, s1: i32): void {
+  const sd = (<usize>n * <usize>w) << 2;
+  for (let p = 0; p < n; p++) {
+    let q = at(src, p * ld + s0 * w), d = dst + <usize>s0 * sd + (<usize>(p * w) << 2);
+    if (w == 8) {
+      for (let s = s0; s < s1; s++) {
+        v128.store(d, v128.load(q)); v128.store(d, v128.load(q, 16), 16);
+        q += 32; d += sd;
+      }
+    } else {
+      for (let s = s0; s < s1; s++) {
+        v128.store(d, v128.load(q));
+        q += 16; d += sd;
+      }
+    }
+  }
+}
+
 // a: (n, lda) columns 0…m−1   dst: (⌊n/4⌋, m, 4)       dst[q, p, r] = a[4q + r, p]
 // The row panels gemm_nn broadcasts from: four rows side by side, one 16-byte group per column.
 export function pack_rows4(dst: usize, a: usize, lda: i32, n: i32, m: i32): void {

@@ -16,7 +16,7 @@
 export const KERNEL_OPS = [
   'gemm_xwt', 'gemm_nn', 'transpose', 'sum_rows',
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward',
-  'tanh_in_place', 'relu_in_place', 'tanh_backward', 'relu_backward',
+  'tanh_in_place', 'relu_in_place', 'tanh_backward', 'relu_backward', 'gemm_tn', 'pack_strips',
 ] as const;
 export type KernelOp = (typeof KERNEL_OPS)[number];
 

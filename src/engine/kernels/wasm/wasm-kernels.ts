@@ -49,11 +49,12 @@ type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_ro
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
-const S_IDS = 0, S_T = 1, S_XT = 2, S_PACK = 3;
+const S_IDS = 0, S_T = 1, S_PACK = 2, S_XP = 3;
 
 const opIndex = (op: KernelOp) => KERNEL_OPS.indexOf(op);
-const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_TRANSPOSE = opIndex('transpose'), I_SUM_ROWS = opIndex('sum_rows');
+const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_SUM_ROWS = opIndex('sum_rows');
 const I_LSTM_F = opIndex('lstm_forward'), I_LSTM_B = opIndex('lstm_backward'), I_GRU_F = opIndex('gru_forward'), I_GRU_B = opIndex('gru_backward');
+const I_TN = opIndex('gemm_tn'), I_STRIPS = opIndex('pack_strips');
 const I_TANH = opIndex('tanh_in_place'), I_RELU = opIndex('relu_in_place'), I_TANH_B = opIndex('tanh_backward'), I_RELU_B = opIndex('relu_backward');
 
 /** The compiled module of a variant; throws where the runtime cannot compile it synchronously. */
@@ -314,15 +315,30 @@ export class WasmKernels implements Kernels {
     }
   }
 
-  // dy: (n, m)  x: (n, k)  dw: (m, k)      dw += dyᵀ · x   as (dyᵀ, transposed once) · x
+  // dy: (n, m)  x: (n, k)  dw: (m, k)      dw += dyᵀ · x
+  // dy packed in 4-column strips and x in 8-column strips first (shared by the threads, and each
+  // strip packed by one of them), then split by columns of dw in eights (the kernel's block width)
+  // or, for narrow dw, by rows in fours
   gemmDyTX(dw: FloatArray, dy: FloatArray, x: FloatArray, n: number, m: number, k: number): void {
     if (!(this.own(dw) && this.own(dy) && this.own(x))) return tsKernels.gemmDyTX(dw, dy, x, n, m, k);
-    // both operands transposed once, so the product is the dot-product form with inner dimension n
-    const dyT = this.arena.scratch(S_T, n * m * 4), xT = this.arena.scratch(S_XT, n * k * 4), DY = this.ptr(dy), X = this.ptr(x);
-    const rows = Math.ceil(n / 4);
-    this.split(I_TRANSPOSE, this.parts(n * m * 8, rows), rows, (a, b) => [dyT, DY, n, m, a * 4, Math.min(n, b * 4)]);
-    this.split(I_TRANSPOSE, this.parts(n * k * 8, rows), rows, (a, b) => [xT, X, n, k, a * 4, Math.min(n, b * 4)]);
-    this.xwt(this.ptr(dw), dyT, xT, m, n, k);
+    const yp = this.arena.scratch(S_T, Math.max(4, n * m * 4)), xp = this.arena.scratch(S_XP, Math.max(4, n * k * 4));
+    const DW = this.ptr(dw), DY = this.ptr(dy), X = this.ptr(x), flops = 2 * n * m * k;
+    const ys = m >> 2, xs = k >> 3;
+    this.split(I_STRIPS, this.parts(n * m * 8, ys), ys, (a, b) => [yp, DY, m, n, 4, a, b]);
+    this.split(I_STRIPS, this.parts(n * k * 8, xs), xs, (a, b) => [xp, X, k, n, 8, a, b]);
+    if (k >= 16 && (k >= m || m < 8)) {
+      const units = Math.ceil(k / 8);
+      this.split(I_TN, this.parts(flops, units), units, (a, b) => {
+        const j0 = a * 8, j1 = Math.min(k, b * 8);
+        return [DW + j0 * 4, k, DY, m, X + j0 * 4, k, n, m, j1 - j0, yp, xp + j0 * n * 4];
+      });
+    } else {
+      const units = Math.ceil(m / 4);
+      this.split(I_TN, this.parts(flops, units), units, (a, b) => {
+        const i0 = a * 4, i1 = Math.min(m, b * 4);
+        return [DW + i0 * k * 4, k, DY + i0 * 4, m, X, k, n, i1 - i0, k, yp + i0 * n * 4, xp];
+      });
+    }
   }
 
   // b: (m)  y: (n, m)                      y[r, :] += b
