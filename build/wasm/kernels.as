@@ -430,9 +430,14 @@ export function mul(out: usize, a: usize, b: usize, len: i32): void {
 
 // e^x = 2^n · e^r with n = round(x / ln 2), |r| ≤ ln2 / 2, e^r by its Taylor series to r⁶
 // (truncation ≈ 1e-7 relative). Clamped so 2^n stays a normal float; NaN propagates.
+// pmin/pmax are single instructions (min/max with NaN rules are several in V8) and keep a NaN x.
+// n is rounded by adding 1.5·2²³, which leaves round(x / ln 2) (ties to even, as f32x4.nearest)
+// in the low mantissa bits: the integer comes from the bits, without a float-to-int conversion.
 @inline function exp4(x: v128): v128 {
-  const xc = f32x4.min(f32x4.max(x, splat(-87.3)), splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504)));
+  const xc = f32x4.pmin(f32x4.pmax(x, splat(-87.3)), splat(88.3));
+  const magic = splat(12582912.0);
+  const shifted = f32x4.add(f32x4.mul(xc, splat(1.44269504)), magic);
+  const n = f32x4.sub(shifted, magic);
   // ln 2 split in a short high part (exact products with n) and the rest
   const r = f32x4.add(f32x4.sub(xc, f32x4.mul(n, splat(0.693359375))), f32x4.mul(n, splat(2.12194440e-4)));
   let p = splat(1.0 / 720.0);
@@ -442,7 +447,8 @@ export function mul(out: usize, a: usize, b: usize, len: i32): void {
   p = f32x4.add(f32x4.mul(p, r), splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), splat(1.0));
   p = f32x4.add(f32x4.mul(p, r), splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // bits(shifted) = bits(1.5·2²³) + n
+  const scale = i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
 
