@@ -46,6 +46,8 @@ type Fn = (...args: number[]) => void;
 type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_rows_add' | 'add_into' | 'mul' | 'add_bias'
   | 'transpose_add' | 'fill_zero' | 'pack_rows4', Fn>;
 
+const ALONE_MIN = 250, ALONE_MAX = 16000;
+
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
@@ -122,6 +124,13 @@ export class WasmKernels implements Kernels {
   /** Moving share of split calls whose helpers finished late; calls left to run alone. */
   private lateShare = 0;
   private alone = 0;
+  /**
+   * Length of the next alone period: doubles each time splitting is stopped again soon after it
+   * resumed (the other cores stay busy), back to the shortest after a long good stretch (a
+   * passing hiccup, such as another process waking briefly, costs a few steps, not hundreds).
+   */
+  private aloneLength = ALONE_MIN;
+  private goodSplits = 0;
   /** Split calls run, and how many of them the adaptive rule ran alone (for describe()). */
   private splitCalls = 0;
   private aloneCalls = 0;
@@ -259,7 +268,11 @@ export class WasmKernels implements Kernels {
     this.lateShare = 0.95 * this.lateShare + (t2 - t1 > t1 - t0 + 0.005 ? 0.05 : 0);
     if (this.lateShare > 0.5) {
       this.lateShare = 0;
-      this.alone = 2000;
+      this.alone = this.aloneLength;
+      this.aloneLength = Math.min(ALONE_MAX, this.aloneLength * 2);
+      this.goodSplits = 0;
+    } else if (++this.goodSplits === 4 * ALONE_MAX) {
+      this.aloneLength = ALONE_MIN;
     }
   }
 
