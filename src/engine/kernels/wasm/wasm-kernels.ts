@@ -406,10 +406,12 @@ export class WasmKernels implements Kernels {
     this.fn.mul(this.ptr(out), this.ptr(a), this.ptr(b), len);
   }
 
-  // elementwise over len, split in multiples of 4 elements; ~20 flops per element for tanh
-  private elementwise(op: number, len: number, ptrs: number[]): void {
+  // elementwise over len, split in multiples of 4 elements; `cost` is the work per element in
+  // flop-equivalents as splitFlops counts them (a vector tanh takes about as long as 50 multiply-adds
+  // per element; the backward ops and ReLU are memory-bound and never worth a hand-off at RNN sizes)
+  private elementwise(op: number, len: number, cost: number, ptrs: number[]): void {
     const units = Math.ceil(len / 4);
-    this.split(op, this.parts(len * 20, units), units, (a, b) => {
+    this.split(op, this.parts(len * cost, units), units, (a, b) => {
       const from = a * 4, to = Math.min(len, b * 4);
       return [...ptrs.map((p) => p + from * 4), to - from];
     });
@@ -417,22 +419,22 @@ export class WasmKernels implements Kernels {
 
   tanhInPlace(a: FloatArray, len: number): void {
     if (!this.own(a)) return tsKernels.tanhInPlace(a, len);
-    this.elementwise(I_TANH, len, [this.ptr(a)]);
+    this.elementwise(I_TANH, len, 50, [this.ptr(a)]);
   }
 
   reluInPlace(a: FloatArray, len: number): void {
     if (!this.own(a)) return tsKernels.reluInPlace(a, len);
-    this.elementwise(I_RELU, len, [this.ptr(a)]);
+    this.elementwise(I_RELU, len, 2, [this.ptr(a)]);
   }
 
   tanhBackward(dpre: FloatArray, dy: FloatArray, y: FloatArray, len: number): void {
     if (!(this.own(dpre) && this.own(dy) && this.own(y))) return tsKernels.tanhBackward(dpre, dy, y, len);
-    this.elementwise(I_TANH_B, len, [this.ptr(dpre), this.ptr(dy), this.ptr(y)]);
+    this.elementwise(I_TANH_B, len, 3, [this.ptr(dpre), this.ptr(dy), this.ptr(y)]);
   }
 
   reluBackward(dpre: FloatArray, dy: FloatArray, y: FloatArray, len: number): void {
     if (!(this.own(dpre) && this.own(dy) && this.own(y))) return tsKernels.reluBackward(dpre, dy, y, len);
-    this.elementwise(I_RELU_B, len, [this.ptr(dpre), this.ptr(dy), this.ptr(y)]);
+    this.elementwise(I_RELU_B, len, 2, [this.ptr(dpre), this.ptr(dy), this.ptr(y)]);
   }
 
   lstmPointwiseForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void {
