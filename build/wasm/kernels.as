@@ -142,14 +142,24 @@ function xwt_chunk(y: usize, ldy: i32, x: usize, w: usize, ld: i32, n: i32, k: i
 // come from the packed panel, so one pointer and immediate offsets address all four broadcasts and
 // the inner loop has no index arithmetic. The inner dimension is taken in blocks so the strip of b
 // stays in L1 across the row blocks of a. Rows past the last full four sum in the same order.
-export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, n: i32, m: i32, k: i32, ap: usize): void {
+// bs: 8 KB of this thread's own, where the strip of b is copied contiguously when many row
+// blocks reuse it (rows of b 1–4 KB apart would share a few L1 sets and not stay there)
+export function gemm_nn(c: usize, ldc: i32, a: usize, lda: i32, b: usize, ldb: i32, n: i32, m: i32, k: i32, ap: usize, bs: usize): void {
   const pBlock = 256;
-  const n4 = n & ~3, sb = <usize>ldb << 2;
+  const n4 = n & ~3;
   for (let p0 = 0; p0 < m; p0 += pBlock) {
     const p1 = min(m, p0 + pBlock);
     let j = 0;
     for (; j + 8 <= k; j += 8) {
-      const bj = at(b, p0 * ldb + j);
+      let bj = at(b, p0 * ldb + j), sb = <usize>ldb << 2;
+      if (n4 >= 64) {
+        let q = bj, d = bs;
+        for (let p = p0; p < p1; p++) {
+          v128.store(d, v128.load(q)); v128.store(d, v128.load(q, 16), 16);
+          q += sb; d += 32;
+        }
+        bj = bs; sb = 32;
+      }
       for (let i = 0; i < n4; i += 4) {
         let pa = ap + (<usize>i * <usize>m << 2) + (<usize>p0 << 4), pb = bj;
         const pe = pa + (<usize>(p1 - p0) << 4);

@@ -51,7 +51,9 @@ const ALONE_MIN = 250, ALONE_MAX = 16000;
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
-const S_IDS = 0, S_T = 1, S_PACK = 2, S_XP = 3;
+const S_IDS = 0, S_T = 1, S_PACK = 2, S_XP = 3, S_STRIP = 4;
+/** One thread's copy of a strip of b in gemm_nn: 256 rows × 8 floats. */
+const STRIP_BYTES = 256 * 8 * 4;
 
 const opIndex = (op: KernelOp) => KERNEL_OPS.indexOf(op);
 const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_SUM_ROWS = opIndex('sum_rows');
@@ -245,22 +247,22 @@ export class WasmKernels implements Kernels {
    * Run `op` over `units` pieces in `parts` contiguous ranges; `args(from, to)` gives the call's
    * arguments for a range. Helpers take ranges 1…parts−1, the caller range 0.
    */
-  private split(op: number, parts: number, units: number, args: (from: number, to: number) => number[]): void {
+  private split(op: number, parts: number, units: number, args: (from: number, to: number, part: number) => number[]): void {
     const f = this.fn[KERNEL_OPS[op]!];
     if (parts <= 1) {
-      f(...args(0, units));
+      f(...args(0, units, 0));
       return;
     }
     this.seq = (this.seq + 1) | 0;
     const cut = (p: number) => Math.round((units * p) / parts);
-    for (let p = 1; p < parts; p++) this.post(p - 1, op, args(cut(p), cut(p + 1)));
+    for (let p = 1; p < parts; p++) this.post(p - 1, op, args(cut(p), cut(p + 1), p));
     if (!this.adaptive) {
-      f(...args(0, cut(1)));
+      f(...args(0, cut(1), 0));
       this.join(parts - 1);
       return;
     }
     const t0 = clock!.now();
-    f(...args(0, cut(1)));
+    f(...args(0, cut(1), 0));
     const t1 = clock!.now();
     this.join(parts - 1);
     const t2 = clock!.now();
@@ -312,18 +314,19 @@ export class WasmKernels implements Kernels {
   private nn(C: number, ldc: number, A: number, lda: number, B: number, ldb: number, n: number, m: number, k: number): void {
     const flops = 2 * n * m * k;
     const AP = this.arena.scratch(S_PACK, Math.max(4, (n & ~3) * m * 4));
+    const BS = this.arena.scratch(S_STRIP, STRIP_BYTES * (1 + MAX_HELPERS));
     this.fn.pack_rows4(AP, A, lda, n, m);
     if (k >= 16 && (k >= n || n < 8)) {
       const units = Math.ceil(k / 8);
-      this.split(I_NN, this.parts(flops, units), units, (a, b) => {
+      this.split(I_NN, this.parts(flops, units), units, (a, b, part) => {
         const j0 = a * 8, j1 = Math.min(k, b * 8);
-        return [C + j0 * 4, ldc, A, lda, B + j0 * 4, ldb, n, m, j1 - j0, AP];
+        return [C + j0 * 4, ldc, A, lda, B + j0 * 4, ldb, n, m, j1 - j0, AP, BS + part * STRIP_BYTES];
       });
     } else {
       const units = Math.ceil(n / 4);
-      this.split(I_NN, this.parts(flops, units), units, (a, b) => {
+      this.split(I_NN, this.parts(flops, units), units, (a, b, part) => {
         const i0 = a * 4, i1 = Math.min(n, b * 4);
-        return [C + i0 * ldc * 4, ldc, A + i0 * lda * 4, lda, B, ldb, i1 - i0, m, k, AP + i0 * m * 4];
+        return [C + i0 * ldc * 4, ldc, A + i0 * lda * 4, lda, B, ldb, i1 - i0, m, k, AP + i0 * m * 4, BS + part * STRIP_BYTES];
       });
     }
   }
