@@ -91,9 +91,10 @@ describe('training host', () => {
 
   it('pauses, single-steps and resumes through the service with the same losses as an uninterrupted run', async () => {
     const p = await memoryTrainingProject();
-    const reference = await uninterrupted(p, { epochs: 3 });
+    // 30 epochs: long enough that the pause lands mid-run on any machine
+    const reference = await uninterrupted(p, { epochs: 30 });
 
-    const id = await p.createRun({ epochs: 3 });
+    const id = await p.createRun({ epochs: 30 });
     const { host } = hostFor(p);
     await host.start(p.dir, id);
     const paused = await host.pause(p.dir, id);
@@ -151,8 +152,8 @@ describe('training host', () => {
     const reference = await uninterrupted(p, { epochs: 2 });
     const id = await p.createRun({ epochs: 2 });
     const first = hostFor(p);
-    await first.host.start(p.dir, id);
-    await first.host.pause(p.dir, id);
+    // single steps load the run paused without racing a 2-epoch run to its end
+    await first.host.step(p.dir, id);
     await first.host.step(p.dir, id);
     await first.host.shutdown();
     expect((await readRun(p.fs, p.dir, id)).state).toBe('paused');
@@ -178,7 +179,7 @@ describe('training host', () => {
 
   it('queues runs beyond the concurrency limit and starts them as slots free up', async () => {
     const p = await memoryTrainingProject();
-    const a = await p.createRun({ epochs: 2 });
+    const a = await p.createRun({ epochs: 100_000 }); // still training whatever the machine's speed
     const b = await p.createRun({ epochs: 2 });
     const { host } = hostFor(p, { maxConcurrent: 1 });
     expect((await host.start(p.dir, a)).state).toBe('running');
@@ -190,7 +191,8 @@ describe('training host', () => {
     expect((await readRun(p.fs, p.dir, b)).state).toBe('done');
     expect((await readRun(p.fs, p.dir, a)).state).toBe('paused');
     await host.resume(p.dir, a);
-    expect((await host.wait(p.dir, a)).state).toBe('done');
+    expect((await readRun(p.fs, p.dir, a)).state).toBe('running');
+    expect((await host.stop(p.dir, a)).state).toBe('done');
   });
 
   it('stops a diverged run as diverged with divergence.json naming the parameter, and a resume with a lower learning rate continues from the last good checkpoint', async () => {

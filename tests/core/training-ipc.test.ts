@@ -15,10 +15,11 @@ import { diskTrainingProject, numbers } from './training-fixtures';
 const event = { sender: { id: 1 }, senderFrame: { url: 'file:///app/index.html', parent: null } };
 
 describe('training over IPC', () => {
+  // 30 epochs: long enough that the pause lands mid-run on any machine
   it('start, pause, step and resume through the router (trainer in a worker) give the losses of an uninterrupted run', async () => {
     const p = await diskTrainingProject();
     const reference = await (async () => {
-      const id = await p.createRun({ epochs: 3 });
+      const id = await p.createRun({ epochs: 30 });
       const host = new TrainingHost({ fs: p.fs, launcher: inProcessLauncher(p.fs) });
       await host.start(p.dir, id);
       await host.wait(p.dir, id);
@@ -36,7 +37,7 @@ describe('training over IPC', () => {
       return result.value;
     };
 
-    const id = await p.createRun({ epochs: 3 });
+    const id = await p.createRun({ epochs: 30 });
     const ref = { projectDir: p.dir, runId: id };
     expect((await call('runs:start', ref)).state).toBe('running');
     const paused = await call('runs:pause', ref);

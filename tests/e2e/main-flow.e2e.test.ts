@@ -73,7 +73,7 @@ describe('main flow', () => {
     await shot('flow-dataset');
 
     await page.getByRole('button', { name: /Train a model on it/ }).click();
-    await configureRun(page, { name: 'gru-small', epochs: '40' });
+    await configureRun(page, { name: 'gru-small', epochs: '60' }); // long enough to pause mid-run
     await shot('flow-setup');
     await page.getByTestId('start-run').click();
 
