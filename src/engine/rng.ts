@@ -1,6 +1,6 @@
 /**
  * Seedable, serialisable pseudo-random generator (xoshiro128**, seeded through splitmix32).
- * The engine never calls Math.random: every consumer receives an Rng, and its state is part
+ * The engine never uses the platform's global random source: every consumer receives an Rng, and its state is part
  * of a checkpoint so a resumed run draws exactly the numbers an uninterrupted run would.
  */
 export type RngState = [number, number, number, number];
