@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RnnModel, type ModelConfig } from '../../src/engine/model';
 import { Rng } from '../../src/engine/rng';
 import { resolveTrainerOptions, Trainer } from '../../src/engine/train';
 import type { Backend } from './wasm-backends';
 import { wasmBackends } from './wasm-backends';
+import { expectClose, expectMatchesPyTorch, referenceCases } from './pytorch-reference';
 
 /*
  * The model-level references with the WebAssembly kernels selected, in float32 (the kernels are
@@ -14,21 +13,6 @@ import { wasmBackends } from './wasm-backends';
  * exact resume of a training run.
  */
 
-interface Case {
-  name: string; config: ModelConfig; numSteps: number; batch: number; ids: number[]; targets: number[];
-  params: Record<string, { shape: number[]; data: number[] }>;
-  h0: number[]; c0: number[] | null; logits: number[]; loss: number; grads: Record<string, number[]>;
-  dh0: number[]; dc0: number[] | null; hT: number[]; cT: number[] | null;
-}
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/model/reference.json', import.meta.url)), 'utf8')) as { cases: Case[] };
-
-function expectClose(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const b = expected[i]!;
-    if (!(Math.abs(actual[i]! - b) <= tol * Math.max(1, Math.abs(b)))) expect.fail(`${what}[${i}] = ${actual[i]} vs ${b}`);
-  }
-}
 
 function inWasmMemory(b: Backend, a: Float32Array): boolean {
   return b.wasm!.arena.owns(a);
@@ -38,27 +22,11 @@ const backends = wasmBackends();
 
 for (const b of backends) {
   describe(`language model with ${b.name} kernels against PyTorch (float32, 1e-4)`, () => {
-    for (const c of fixture.cases) {
+    for (const c of referenceCases) {
       it(`matches PyTorch ${c.name}: logits, loss, final state, every gradient, ∂L/∂(initial state)`, () => {
         const model = new RnnModel(c.config, { dtype: Float32Array, kernels: b.kernels });
         expect(inWasmMemory(b, model.param('output.weight'))).toBe(true);
-        model.loadParameters(new Map(Object.entries(c.params)));
-        const ws = model.createWorkspace(c.numSteps, c.batch);
-        const initial = model.createState(c.batch);
-        initial.h.set(c.h0);
-        if (c.c0) initial.c!.set(c.c0);
-        const final = model.createState(c.batch);
-        model.zeroGrads();
-        const loss = ws.forward(Int32Array.from(c.ids), { targets: Int32Array.from(c.targets), initial, final });
-        ws.backward();
-        const tol = 1e-4;
-        expectClose('loss', [loss], [c.loss], tol);
-        expectClose('logits', ws.logits, c.logits, tol);
-        expectClose('h_T', final.h, c.hT, tol);
-        if (c.cT) expectClose('c_T', final.c!, c.cT, tol);
-        for (const [name, g] of Object.entries(c.grads)) expectClose(`grad ${name}`, model.grad(name), g, tol);
-        expectClose('dL/dh0', ws.dInitial.h, c.dh0, tol);
-        if (c.dc0) expectClose('dL/dc0', ws.dInitial.c!, c.dc0, tol);
+        expectMatchesPyTorch(model, c, 1e-4);
       });
     }
   });
