@@ -28,14 +28,13 @@ export function defineGenerateStore(bridge: Bridge, useProjects: () => ProjectsS
     const error = ref<string | null>(null);
     const dir = computed(() => projects.current?.project.dir ?? null);
 
-    /** Generates from one source, or from two with the same prefix and seed. */
-    async function generate(sources: Source[], params: GenerateParams): Promise<boolean> {
+    /** Runs one request with the busy flag and the error message kept up to date. */
+    async function attempt(work: (projectDir: string) => Promise<void>): Promise<boolean> {
       if (!dir.value) return false;
       busy.value = true;
       error.value = null;
       try {
-        const out = await Promise.all(sources.map((s) => bridge.generate.text({ projectDir: dir.value!, runId: s.runId, checkpoint: s.checkpoint, ...params })));
-        results.value = [0, 1].map((i) => (sources[i] && out[i] ? { source: sources[i]!, result: out[i]! } : null));
+        await work(dir.value);
         return true;
       } catch (err) {
         error.value = plainError(err);
@@ -45,19 +44,18 @@ export function defineGenerateStore(bridge: Bridge, useProjects: () => ProjectsS
       }
     }
 
-    async function scoreText(source: Source, text: string): Promise<boolean> {
-      if (!dir.value) return false;
-      busy.value = true;
-      error.value = null;
-      try {
-        score.value = { source, result: await bridge.generate.score({ projectDir: dir.value, runId: source.runId, checkpoint: source.checkpoint, text }) };
-        return true;
-      } catch (err) {
-        error.value = plainError(err);
-        return false;
-      } finally {
-        busy.value = false;
-      }
+    /** Generates from one source, or from two with the same prefix and seed. */
+    function generate(sources: Source[], params: GenerateParams): Promise<boolean> {
+      return attempt(async (projectDir) => {
+        const out = await Promise.all(sources.map((s) => bridge.generate.text({ projectDir, runId: s.runId, checkpoint: s.checkpoint, ...params })));
+        results.value = [0, 1].map((i) => (sources[i] && out[i] ? { source: sources[i]!, result: out[i]! } : null));
+      });
+    }
+
+    function scoreText(source: Source, text: string): Promise<boolean> {
+      return attempt(async (projectDir) => {
+        score.value = { source, result: await bridge.generate.score({ projectDir, runId: source.runId, checkpoint: source.checkpoint, text }) };
+      });
     }
 
     return { results, score, busy, error, generate, scoreText };
