@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
 import { createDialogHandlers } from './dialogs';
+import { createAccessPolicy } from './access-policy';
 import type { EmitEvent, Handlers } from '../shared/ipc/handlers';
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
@@ -89,7 +90,9 @@ app.whenReady().then(async () => {
     },
   };
   const trusted = { webContentsId: () => mainWindow?.webContents.id, ...(devUrl ? { devOrigin: devUrl } : { fileUrl: appUrl }) };
-  registerIpc(ipcMain, createDispatcher(handlers, senderCheck(trusted)));
+  // Requests may name only the open project and paths the user chose (or a recent project to open).
+  const policy = createAccessPolicy({ recentDirs: async () => (await projectServices.recent.list()).map((r) => r.dir) });
+  registerIpc(ipcMain, createDispatcher(handlers, senderCheck(trusted), policy));
 
   const saved = await loadWindowState(fs, app.getPath('userData')).catch(() => null);
   mainWindow = createWindow(saved);

@@ -1,12 +1,14 @@
 /**
  * The single IPC router. It is the only module that calls `ipcMain.handle`, and no handler runs
- * before both checks pass: the sender is our window's main frame at our own URL, and the payload
- * matches the contract. Every failure becomes a coded `WireError` in an envelope.
+ * before every check passes: the sender is our window's main frame at our own URL, the payload
+ * matches the contract, and (with an access policy) every path it names is the open project or
+ * one the user chose. Every failure becomes a coded `WireError` in an envelope.
  */
 import type { z } from 'zod';
 import { AppError, type Envelope, type WireError } from '../shared/errors';
-import { events, requestChannels, requests, type EventChannel, type RequestChannel } from '../shared/ipc/contract';
+import { events, preloadChannels, preloadRequests, requestChannels, requests, type EventChannel, type RequestChannel } from '../shared/ipc/contract';
 import type { Handlers } from '../shared/ipc/handlers';
+import type { AccessPolicy } from './access-policy';
 
 /** The parts of Electron's IpcMainInvokeEvent the router looks at. */
 export interface InvokeEventLike {
@@ -57,10 +59,22 @@ export function senderCheck(trusted: TrustedRenderer): SenderCheck {
 
 export type Dispatch = (event: InvokeEventLike, channel: string, payload: unknown) => Promise<Envelope<unknown>>;
 
-export function createDispatcher(handlers: Handlers, checkSender: SenderCheck): Dispatch {
+/**
+ * The app and the e2e harness pass an access policy; unit tests of handlers over an in-memory disk
+ * may leave it out. Without one, the preload-only channels do not exist.
+ */
+export function createDispatcher(handlers: Handlers, checkSender: SenderCheck, policy?: AccessPolicy): Dispatch {
   return async (event, channel, payload) => {
     const refused = checkSender(event);
     if (refused) return { ok: false, error: refused };
+    if (policy && channel === 'files:dropped') {
+      const parsed = preloadRequests['files:dropped'].request.safeParse(payload);
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'InvalidPayload', message: describeIssues(channel, parsed.error), details: { channel } } };
+      }
+      policy.chooseDropped(parsed.data.path);
+      return { ok: true, value: { registered: true } };
+    }
     if (!Object.hasOwn(requests, channel)) {
       return { ok: false, error: { code: 'UnknownChannel', message: `There is no channel named "${channel}".` } };
     }
@@ -70,12 +84,15 @@ export function createDispatcher(handlers: Handlers, checkSender: SenderCheck): 
       return { ok: false, error: { code: 'InvalidPayload', message: describeIssues(channel, parsed.error), details: { channel } } };
     }
     try {
+      const outside = policy ? await policy.check(channel as RequestChannel, parsed.data) : null;
+      if (outside) return { ok: false, error: outside };
       const handler = handlers[channel as RequestChannel] as (request: unknown) => unknown;
       const value = await handler(parsed.data);
       const checked = spec.response.safeParse(value);
       if (!checked.success) {
         return { ok: false, error: { code: 'InvalidResponse', message: describeIssues(channel, checked.error), details: { channel } } };
       }
+      policy?.record(channel as RequestChannel, parsed.data, checked.data);
       return { ok: true, value: checked.data };
     } catch (err) {
       return { ok: false, error: toWireError(err) };
@@ -84,7 +101,7 @@ export function createDispatcher(handlers: Handlers, checkSender: SenderCheck): 
 }
 
 export function registerIpc(ipcMain: IpcMainLike, dispatch: Dispatch): void {
-  for (const channel of requestChannels) {
+  for (const channel of [...requestChannels, ...preloadChannels]) {
     ipcMain.handle(channel, (event, payload) => dispatch(event, channel, payload));
   }
 }

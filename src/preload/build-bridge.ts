@@ -31,3 +31,6 @@ export function buildBridge(invoke: Invoke, subscribe: Subscribe, local: LocalVe
   for (const ns of Object.values(bridge)) Object.freeze(ns);
   return Object.freeze(bridge) as unknown as RawBridge;
 }
+
+// The e2e harness bundles this file for the page; it needs the drop helper the preload uses too.
+export { createDropPaths } from './drop-paths';

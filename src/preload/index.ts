@@ -1,9 +1,16 @@
 // The sandboxed preload: the only code with ipcRenderer. It exposes the contract's verbs, nothing else.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildBridge } from './build-bridge';
+import { createDropPaths } from './drop-paths';
+import type { PreloadChannel } from '../shared/ipc/contract';
+
+const drops = createDropPaths(
+  (file) => webUtils.getPathForFile(file as File),
+  (path) => ipcRenderer.invoke('files:dropped' satisfies PreloadChannel, { path }),
+);
 
 const bridge = buildBridge(
-  (channel, payload) => ipcRenderer.invoke(channel, payload),
+  drops.ordered((channel: string, payload: unknown) => ipcRenderer.invoke(channel, payload)),
   (channel, listener) => {
     const handler = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
     ipcRenderer.on(channel, handler);
@@ -11,7 +18,7 @@ const bridge = buildBridge(
       ipcRenderer.removeListener(channel, handler);
     };
   },
-  { files: { pathFor: (file) => webUtils.getPathForFile(file as File) } },
+  { files: { pathFor: (file) => drops.pathFor(file) } },
 );
 
 contextBridge.exposeInMainWorld('rnnlab', bridge);

@@ -10,7 +10,7 @@ export interface WireError {
 }
 
 /** Codes the IPC layer itself produces; domain layers add their own (`NotEmpty`, `InvalidUtf8`, …). */
-export const IpcErrorCodes = ['ForbiddenSender', 'InvalidPayload', 'UnknownChannel', 'InvalidResponse', 'Internal'] as const;
+export const IpcErrorCodes = ['ForbiddenSender', 'ForbiddenPath', 'InvalidPayload', 'UnknownChannel', 'InvalidResponse', 'Internal'] as const;
 export type IpcErrorCode = (typeof IpcErrorCodes)[number];
 
 export class AppError extends Error {

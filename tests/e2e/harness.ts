@@ -2,8 +2,8 @@
  * End-to-end harness: serves the built renderer (out/renderer) over loopback, opens it in
  * Debian's Chromium through playwright-core, and binds `window.rnnlab` to the real core handlers
  * in this process. The bridge object in the page is built by the preload's own `buildBridge`
- * (bundled for the browser here), and every call goes through the real router with its sender
- * and payload checks. Only the native folder dialog is replaced, by `pickFolder`.
+ * (bundled for the browser here), and every call goes through the real router with its sender,
+ * payload and path checks (the app's access policy). Only the native dialogs are scripted.
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { createDispatcher, checkEvent, senderCheck } from '../../src/main/router';
+import { createAccessPolicy } from '../../src/main/access-policy';
 import type { EmitEvent, Handlers } from '../../src/shared/ipc/handlers';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -63,15 +64,20 @@ async function bridgeScript(): Promise<string> {
 ;(() => {
   const listeners = new Map();
   window.__rnnlabEmit = (channel, payload) => { for (const fn of listeners.get(channel) ?? []) fn(payload); };
+  // Chromium gives pages no file paths; tests drop files from the folder they name here. As in the
+  // preload, a dropped path is registered with main before the next request goes out.
+  const drops = __rnnlabPreload.createDropPaths(
+    (file) => (window.__rnnlabDropDir ?? '') + '/' + file.name,
+    (path) => window.__rnnlabInvoke('files:dropped', { path }),
+  );
   window.rnnlab = __rnnlabPreload.buildBridge(
-    (channel, payload) => window.__rnnlabInvoke(channel, payload),
+    drops.ordered((channel, payload) => window.__rnnlabInvoke(channel, payload)),
     (channel, fn) => {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel).add(fn);
       return () => listeners.get(channel).delete(fn);
     },
-    // Chromium gives pages no file paths; tests drop files from the folder they name here.
-    { files: { pathFor: (file) => (window.__rnnlabDropDir ?? '') + '/' + file.name } },
+    { files: { pathFor: (file) => drops.pathFor(file) } },
   );
 })();`;
 }
@@ -100,7 +106,9 @@ export async function launch(makeHandlers: (emit: EmitEvent) => Handlers, option
 
   let sendToPage: EmitEvent = () => {};
   const emit: EmitEvent = (channel, payload) => sendToPage(channel, payload);
-  const dispatch = createDispatcher(makeHandlers(emit), senderCheck({ webContentsId: () => 1, devOrigin: origin }));
+  const handlers = makeHandlers(emit);
+  const policy = createAccessPolicy({ recentDirs: async () => (await handlers['projects:recent'](undefined)).map((r) => r.dir) });
+  const dispatch = createDispatcher(handlers, senderCheck({ webContentsId: () => 1, devOrigin: origin }), policy);
   await page.exposeBinding('__rnnlabInvoke', (source, channel: string, payload: unknown) =>
     dispatch({ sender: { id: 1 }, senderFrame: { url: source.frame.url(), parent: source.frame.parentFrame() } }, channel, payload),
   );

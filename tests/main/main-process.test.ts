@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { requestChannels } from '../../src/shared/ipc/contract';
+import { preloadChannels, requestChannels } from '../../src/shared/ipc/contract';
 
 // Electron is mocked: these tests check that the thin main module wires the pure policies in.
 const m = vi.hoisted(() => {
@@ -10,6 +10,7 @@ const m = vi.hoisted(() => {
     contentsHandlers,
     appHandlers: new Map<string, Listener>(),
     ipcChannels: [] as string[],
+    ipcListeners: new Map<string, Listener>(),
     openHandler: null as null | ((d: { url: string }) => unknown),
     permissionRequest: null as null | Listener,
     permissionCheck: null as null | Listener,
@@ -56,7 +57,12 @@ vi.mock('electron', () => {
       quit: vi.fn(),
     },
     BrowserWindow,
-    ipcMain: { handle: (channel: string) => m.ipcChannels.push(channel) },
+    ipcMain: {
+      handle: (channel: string, listener: (...a: unknown[]) => unknown) => {
+        m.ipcChannels.push(channel);
+        m.ipcListeners.set(channel, listener);
+      },
+    },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: (...a: unknown[]) => unknown) => (m.permissionRequest = fn),
@@ -84,8 +90,17 @@ describe('main process wiring (electron mocked)', () => {
     expect(m.loadURL).not.toHaveBeenCalled();
   });
 
-  it('registers every contract channel through the router', () => {
-    expect([...m.ipcChannels].sort()).toEqual([...requestChannels].sort());
+  it('registers every contract channel and the preload drop channel through the router', () => {
+    expect([...m.ipcChannels].sort()).toEqual([...requestChannels, ...preloadChannels].sort());
+  });
+
+  it('puts the access policy in front of the handlers: a project that is not open is refused', async () => {
+    // The trusted sender: the window (webContents 1) showing the built page, as index.ts computes it.
+    const event = { sender: { id: 1 }, senderFrame: { url: new URL('../../src/renderer/index.html', import.meta.url).href, parent: null } };
+    const listRuns = m.ipcListeners.get('runs:list')!;
+    expect(await listRuns(event, { projectDir: '/tmp/rnnlab-mock/elsewhere.rnnlab' })).toMatchObject({ ok: false, error: { code: 'ForbiddenPath' } });
+    const importFile = m.ipcListeners.get('datasets:import')!;
+    expect(await importFile(event, { projectDir: '/tmp/rnnlab-mock/elsewhere.rnnlab', filePath: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'ForbiddenPath' } });
   });
 
   it('denies every permission request and check', () => {

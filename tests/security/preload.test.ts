@@ -10,12 +10,13 @@ function leaves(value: unknown, path = 'rnnlab'): Array<[string, unknown]> {
 const mocks = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),
   listeners: new Map<string, (event: unknown, payload: unknown) => void>(),
-  invoke: vi.fn(async (..._args: unknown[]) => ({ ok: true, value: 'pong' })),
+  invoke: vi.fn(async (..._args: unknown[]): Promise<unknown> => ({ ok: true, value: 'pong' })),
   removeListener: vi.fn(),
+  pathForFile: vi.fn((_file: unknown) => '/dropped/file.txt'),
 }));
 
 vi.mock('electron', () => ({
-  webUtils: { getPathForFile: () => '/dropped/file.txt' },
+  webUtils: { getPathForFile: mocks.pathForFile },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => mocks.exposed.set(key, api) },
   ipcRenderer: {
     invoke: mocks.invoke,
@@ -53,11 +54,44 @@ describe('preload bridge', () => {
     expect(mocks.invoke).toHaveBeenCalledWith('projects:create', { parentDir: '/p', name: 'n' });
   });
 
-  it('answers the path of a dropped file locally through webUtils, without IPC', async () => {
+  it('answers the path of a dropped file through webUtils and registers it with main on the preload-only channel', async () => {
     await import('../../src/preload/index');
     const api = mocks.exposed.get('rnnlab') as { files: { pathFor: (f: unknown) => string } };
     expect(api.files.pathFor(new Blob(['x']))).toBe('/dropped/file.txt');
+    expect(mocks.invoke.mock.calls).toEqual([['files:dropped', { path: '/dropped/file.txt' }]]);
+    expect(leaves(api).map(([p]) => p)).not.toContain('rnnlab.files.dropped');
+  });
+
+  it('registers nothing for a file webUtils has no path for', async () => {
+    await import('../../src/preload/index');
+    mocks.pathForFile.mockReturnValueOnce('');
+    const api = mocks.exposed.get('rnnlab') as { files: { pathFor: (f: unknown) => string } };
+    expect(api.files.pathFor(new Blob(['x']))).toBe('');
     expect(mocks.invoke).not.toHaveBeenCalled();
+  });
+
+  it('sends a request only after the drop registrations before it were answered', async () => {
+    await import('../../src/preload/index');
+    const order: string[] = [];
+    let answerDrop!: () => void;
+    mocks.invoke.mockImplementationOnce(async (channel: unknown) => {
+      order.push(`sent ${String(channel)}`);
+      await new Promise<void>((ok) => (answerDrop = ok));
+      order.push('drop answered');
+      return { ok: true, value: { registered: true } };
+    });
+    mocks.invoke.mockImplementationOnce(async (channel: unknown) => {
+      order.push(`sent ${String(channel)}`);
+      return { ok: true, value: 'pong' };
+    });
+    const api = mocks.exposed.get('rnnlab') as { files: { pathFor: (f: unknown) => string }; datasets: { import: (r: unknown) => Promise<unknown> } };
+    const path = api.files.pathFor(new Blob(['x']));
+    const imported = api.datasets.import({ projectDir: '/p', filePath: path });
+    await new Promise((ok) => setTimeout(ok, 10));
+    expect(order).toEqual(['sent files:dropped']);
+    answerDrop();
+    await imported;
+    expect(order).toEqual(['sent files:dropped', 'drop answered', 'sent datasets:import']);
   });
 
   it('hands subscribers the payload alone, never the IPC event, and unsubscribes', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createDispatcher, isTrustedRendererUrl, registerIpc, senderCheck, type InvokeEventLike } from '../../src/main/router';
 import { AppError } from '../../src/shared/errors';
-import { requestChannels } from '../../src/shared/ipc/contract';
+import { preloadChannels, requestChannels } from '../../src/shared/ipc/contract';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 
 const APP = 'file:///opt/rnn-lab/out/renderer/index.html';
@@ -103,10 +103,16 @@ describe('IPC router', () => {
     expect(await dispatch(fromApp(), 'projects:forget', { dir: '/a' })).toMatchObject({ ok: false, error: { code: 'InvalidResponse' } });
   });
 
-  it('registers every contract channel and nothing else', () => {
+  it('registers every contract channel and the preload-only drop channel, and nothing else', () => {
     const handle = vi.fn();
     registerIpc({ handle }, setup().dispatch);
-    expect(handle.mock.calls.map((c) => c[0]).sort()).toEqual([...requestChannels].sort());
+    expect(handle.mock.calls.map((c) => c[0]).sort()).toEqual([...requestChannels, ...preloadChannels].sort());
+    expect(preloadChannels).toEqual(['files:dropped']);
+  });
+
+  it('has no drop channel without an access policy to record the path', async () => {
+    const { dispatch } = setup();
+    expect(await dispatch(fromApp(), 'files:dropped', { path: '/home/u/a.txt' })).toMatchObject({ ok: false, error: { code: 'UnknownChannel' } });
   });
 });
 

@@ -122,6 +122,18 @@ export const requests = {
   'shell:openExternal': { request: z.object({ url: z.string().max(2048) }).strict(), response: z.object({ opened: z.boolean() }) },
 } as const;
 
+/**
+ * Channels only the preload calls, never exposed on `window.rnnlab`: when the user drops a file on
+ * the window, the preload reads its path through webUtils (a real File only) and registers it here,
+ * so main accepts that path in the import that follows. A page script cannot name a path this way.
+ */
+export const preloadRequests = {
+  'files:dropped': {
+    request: z.object({ path: absolutePathSchema.regex(/^(?:\/|[A-Za-z]:[\\/]|\\\\)/, 'A dropped file has a full path.') }).strict(),
+    response: z.object({ registered: z.boolean() }),
+  },
+} as const;
+
 export const events = {
   'projects:changed': z.object({ dir: z.string() }),
   'runs:update': runEventSchema,
@@ -134,5 +146,7 @@ export type RequestOf<C extends RequestChannel> = z.input<(typeof requests)[C]['
 export type ResponseOf<C extends RequestChannel> = z.output<(typeof requests)[C]['response']>;
 export type EventPayloadOf<E extends EventChannel> = z.output<(typeof events)[E]>;
 
+export type PreloadChannel = keyof typeof preloadRequests;
 export const requestChannels = Object.keys(requests) as RequestChannel[];
+export const preloadChannels = Object.keys(preloadRequests) as PreloadChannel[];
 export const eventChannels = Object.keys(events) as EventChannel[];
