@@ -28,7 +28,11 @@ export class FsError extends AppError {
 }
 
 export interface FileStat {
-  kind: 'file' | 'directory';
+  /**
+   * `symlink` only from `lstat`; `other` is anything that is neither a regular file nor a folder
+   * (a FIFO, a device such as /dev/zero, a socket), which nothing in a project may read or hold.
+   */
+  kind: 'file' | 'directory' | 'symlink' | 'other';
   size: number;
 }
 
@@ -53,8 +57,10 @@ export interface FileSystem {
   openRead(path: string): Promise<ReadHandle>;
   openWrite(path: string, mode: WriteMode): Promise<WriteHandle>;
   truncate(path: string, length: number): Promise<void>;
-  /** `undefined` when nothing exists at `path`. */
+  /** `undefined` when nothing exists at `path`. Follows symbolic links. */
   stat(path: string): Promise<FileStat | undefined>;
+  /** Like `stat`, but a symbolic link at `path` is reported as `symlink`, not followed. Deletes use it. */
+  lstat(path: string): Promise<FileStat | undefined>;
   /** Entry names, sorted. */
   readdir(path: string): Promise<string[]>;
   /** Creates one directory; the parent must exist. */

@@ -1,4 +1,4 @@
-import { promises as fsp, constants } from 'node:fs';
+import { promises as fsp, constants, type Stats } from 'node:fs';
 import { FsError, type FileStat, type FileSystem, type ReadHandle, type WriteHandle, type WriteMode } from './file-system';
 
 const CODES: Record<string, FsError['code']> = {
@@ -19,6 +19,23 @@ async function guard<T>(path: string, op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (e) {
     throw wrap(path, e);
+  }
+}
+
+function kindOf(s: Stats): FileStat['kind'] {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isDirectory()) return 'directory';
+  return s.isFile() ? 'file' : 'other';
+}
+
+async function statWith(path: string, op: (path: string) => Promise<Stats>): Promise<FileStat | undefined> {
+  try {
+    const s = await op(path);
+    return { kind: kindOf(s), size: s.size };
+  } catch (e) {
+    const err = wrap(path, e);
+    if (err.code === 'NotFound' || err.code === 'NotDirectory') return undefined;
+    throw err;
   }
 }
 
@@ -63,15 +80,12 @@ export class NodeFileSystem implements FileSystem {
     return guard(path, () => fsp.truncate(path, length));
   }
 
-  async stat(path: string): Promise<FileStat | undefined> {
-    try {
-      const s = await fsp.stat(path);
-      return { kind: s.isDirectory() ? 'directory' : 'file', size: s.size };
-    } catch (e) {
-      const err = wrap(path, e);
-      if (err.code === 'NotFound' || err.code === 'NotDirectory') return undefined;
-      throw err;
-    }
+  stat(path: string): Promise<FileStat | undefined> {
+    return statWith(path, fsp.stat);
+  }
+
+  lstat(path: string): Promise<FileStat | undefined> {
+    return statWith(path, fsp.lstat);
   }
 
   readdir(path: string): Promise<string[]> {

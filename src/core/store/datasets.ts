@@ -6,7 +6,7 @@ import { isValidId } from './ids';
 import { readJsonFile, writeJsonAtomic } from './json-file';
 import { DATASET_FILE, datasetDir, datasetsDir } from './layout';
 import { datasetFileSchema, type DatasetRecord } from './schemas';
-import { removeAtomically } from './staging';
+import { isDeletableFolder, removeAtomically } from './staging';
 import { StoreError } from './store-error';
 
 export async function readDataset(fs: FileSystem, dir: string, id: string): Promise<DatasetRecord> {
@@ -60,8 +60,9 @@ export async function renameDataset(fs: FileSystem, dir: string, id: string, nam
   return next;
 }
 
+/** Removes a dataset folder; one that is a symbolic link loses the link only, never its target. */
 export async function deleteDataset(fs: FileSystem, dir: string, id: string): Promise<void> {
   const folder = datasetDir(dir, id);
-  if ((await fs.stat(folder))?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'dataset', id });
+  if (!isDeletableFolder(await fs.lstat(folder))) throw new StoreError('NotFound', { kind: 'dataset', id });
   await removeAtomically(fs, folder);
 }

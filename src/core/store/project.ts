@@ -114,7 +114,8 @@ export async function deleteProject(fs: FileSystem, dir: string): Promise<void> 
 export async function removeStrays(fs: FileSystem, dir: string): Promise<string[]> {
   const removed: string[] = [];
   const sweep = async (folder: string, depth: number): Promise<void> => {
-    const st = await fs.stat(folder);
+    // lstat: a linked folder (runs/<id>/checkpoints -> elsewhere) is not the project's to sweep
+    const st = await fs.lstat(folder);
     if (st?.kind !== 'directory') return;
     for (const name of await fs.readdir(folder)) {
       const path = join(folder, name);

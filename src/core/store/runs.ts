@@ -14,7 +14,7 @@ import { CHECKPOINTS_DIR, METRICS_LOG, RUN_CONFIG_FILE, RUN_FILE, SAMPLES_LOG, r
 import { LOG_MAGIC } from './log-frame';
 import { canTransition } from './run-state';
 import { runFileSchema, type RunRecord, type RunState } from './schemas';
-import { commitStaging, createStaging, discardStaging, removeAtomically } from './staging';
+import { commitStaging, createStaging, discardStaging, isDeletableFolder, removeAtomically } from './staging';
 import { StoreError } from './store-error';
 import { z } from 'zod';
 
@@ -135,10 +135,13 @@ export async function renameRun(fs: FileSystem, dir: string, id: string, name: s
   return next;
 }
 
-/** Deletes a run (damaged ones too): it vanishes from listings in one rename. */
+/**
+ * Deletes a run (damaged ones too): it vanishes from listings in one rename. A run folder that is
+ * a symbolic link loses the link only, never what it points to.
+ */
 export async function deleteRun(fs: FileSystem, dir: string, id: string): Promise<void> {
   const folder = runDir(dir, id);
-  if ((await fs.stat(folder))?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'run', id });
+  if (!isDeletableFolder(await fs.lstat(folder))) throw new StoreError('NotFound', { kind: 'run', id });
   await removeAtomically(fs, folder);
 }
 
