@@ -6,6 +6,9 @@
  * - `crashAfter: n` — the (n+1)-th mutating operation fails with `FsError('Crashed')`, and so does
  *   everything after it (reads included), like a process that died.
  * - `tornWrites` — the write that crashes lands half of its bytes first.
+ * - `diskFullAt: n` — the disk holds n bytes of file data in all: a write (or growing truncate)
+ *   past that lands what fits and fails with `FsError('DiskFull')`, as ENOSPC does; removing
+ *   files frees space again. Nothing else fails, unlike a crash.
  * - `afterCrash('keep-all')` reboots with every completed operation kept (a process crash);
  *   `afterCrash('lose-unsynced')` keeps only what was synced (a power cut on a pessimistic disk).
  * - `flipBit(path, bit)` corrupts stored bytes in place.
@@ -45,6 +48,7 @@ const MAX_LINK_HOPS = 40;
 export interface FaultOptions {
   crashAfter?: number;
   tornWrites?: boolean;
+  diskFullAt?: number;
 }
 
 function newDir(): DirNode {
@@ -148,6 +152,16 @@ export class MemoryFileSystem implements FileSystem {
     return out;
   }
 
+  /** Bytes of file data held now (files reachable from the root). */
+  usedBytes(): number {
+    const sum = (dir: DirNode): number => {
+      let n = 0;
+      for (const node of dir.entries.values()) n += node.kind === 'dir' ? sum(node) : node.kind === 'file' ? node.size : 0;
+      return n;
+    };
+    return sum(this.root);
+  }
+
   // --- FileSystem ---
 
   async readFile(path: string): Promise<Uint8Array> {
@@ -192,8 +206,10 @@ export class MemoryFileSystem implements FileSystem {
           }
         });
         if (mode === 'append') pos = file.size;
-        this.writeAt(file, pos, data);
-        pos += data.length;
+        const fits = this.room(file, pos, data.length);
+        this.writeAt(file, pos, data.subarray(0, fits));
+        pos += fits;
+        if (fits < data.length) throw new FsError('DiskFull', path, undefined, data.length);
       },
       sync: async () => {
         this.tick();
@@ -207,7 +223,10 @@ export class MemoryFileSystem implements FileSystem {
     this.tick();
     const node = this.lookupFile(path);
     if (length < node.size) node.size = length;
-    else this.writeAt(node, node.size, new Uint8Array(length - node.size));
+    else {
+      if (this.room(node, node.size, length - node.size) < length - node.size) throw new FsError('DiskFull', path);
+      this.writeAt(node, node.size, new Uint8Array(length - node.size));
+    }
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
@@ -294,6 +313,14 @@ export class MemoryFileSystem implements FileSystem {
       this.crashed = true;
       throw new FsError('Crashed', '');
     }
+  }
+
+  /** How many of `length` bytes written at `pos` fit under `diskFullAt`. */
+  private room(file: FileNode, pos: number, length: number): number {
+    const cap = this.faults.diskFullAt;
+    if (cap === undefined) return length;
+    const free = Math.max(0, cap - this.usedBytes());
+    return Math.max(0, Math.min(length, file.size - pos + free));
   }
 
   private writeAt(file: FileNode, pos: number, data: Uint8Array): void {

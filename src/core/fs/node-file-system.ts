@@ -7,18 +7,23 @@ const CODES: Record<string, FsError['code']> = {
   ENOTDIR: 'NotDirectory',
   EISDIR: 'IsDirectory',
   ENOTEMPTY: 'NotEmpty',
+  ENOSPC: 'DiskFull',
+  EDQUOT: 'DiskFull',
 };
 
-function wrap(path: string, e: unknown): FsError {
+/** Maps a node:fs error to an `FsError` by its errno code; `bytes` is what a failed write was writing. */
+export function fsErrorFrom(path: string, e: unknown, bytes?: number): FsError {
   const errno = (e as NodeJS.ErrnoException | null)?.code;
-  return new FsError((errno !== undefined && CODES[errno]) || 'Io', path, e);
+  return new FsError((errno !== undefined && CODES[errno]) || 'Io', path, e, bytes);
 }
 
-async function guard<T>(path: string, op: () => Promise<T>): Promise<T> {
+const wrap = fsErrorFrom;
+
+async function guard<T>(path: string, op: () => Promise<T>, bytes?: number): Promise<T> {
   try {
     return await op();
   } catch (e) {
-    throw wrap(path, e);
+    throw wrap(path, e, bytes);
   }
 }
 
@@ -66,10 +71,14 @@ export class NodeFileSystem implements FileSystem {
       const fh = await fsp.open(path, FLAGS[mode], 0o644);
       return {
         write: (data) =>
-          guard(path, async () => {
-            let done = 0;
-            while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten;
-          }),
+          guard(
+            path,
+            async () => {
+              let done = 0;
+              while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten;
+            },
+            data.length,
+          ),
         sync: () => guard(path, () => fh.sync()),
         close: () => guard(path, () => fh.close()),
       };

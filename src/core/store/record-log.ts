@@ -57,16 +57,21 @@ export async function readLog(fs: FileSystem, path: string, fromOffset = 0): Pro
 
 /**
  * Appends records. Opening truncates a torn tail first, so new records never follow garbage
- * (which would read back as a corrupt record in the middle).
+ * (which would read back as a corrupt record in the middle); an append that fails (a full disk)
+ * cuts its partial bytes off again the same way.
  */
 export class LogWriter {
   private constructor(
+    private readonly fs: FileSystem,
     private readonly handle: WriteHandle,
     readonly path: string,
+    /** Where the last whole append ended. */
+    private end: number,
   ) {}
 
   static async open(fs: FileSystem, path: string): Promise<LogWriter> {
     const st = await fs.stat(path);
+    let end = LOG_MAGIC.length;
     if (st === undefined || st.size < LOG_MAGIC.length) {
       const handle = await fs.openWrite(path, 'truncate');
       await handle.write(LOG_MAGIC);
@@ -76,8 +81,9 @@ export class LogWriter {
     } else {
       const read = await readLog(fs, path);
       if (read.tornBytes > 0) await fs.truncate(path, read.endOffset);
+      end = read.endOffset;
     }
-    return new LogWriter(await fs.openWrite(path, 'append'), path);
+    return new LogWriter(fs, await fs.openWrite(path, 'append'), path, end);
   }
 
   /** Writes the records as one append; `sync` (default true) makes them durable before returning. */
@@ -94,8 +100,18 @@ export class LogWriter {
       batch.set(f, at);
       at += f.length;
     }
-    await this.handle.write(batch);
-    if (sync) await this.handle.sync();
+    try {
+      await this.handle.write(batch);
+      if (sync) await this.handle.sync();
+    } catch (e) {
+      try {
+        await this.fs.truncate(this.path, this.end);
+      } catch {
+        // the next open drops the torn tail instead
+      }
+      throw e;
+    }
+    this.end += total;
   }
 
   async close(): Promise<void> {

@@ -391,6 +391,10 @@ export class TrainingHost implements LiveRuns {
     if (final?.type === 'finished') {
       ({ state, message } = this.finishedState(a, final.outcome, final.message));
       divergence = final.divergence;
+    } else if (final?.type === 'failed' && final.code === 'DiskFull') {
+      // nothing is wrong with the run: its temp files are gone and its last checkpoint is whole
+      state = 'interrupted';
+      message = `Training stopped: ${final.message} Resume continues from the last good checkpoint.`;
     } else if (final?.type === 'failed') {
       state = 'failed';
       message = `Training failed: ${final.message}`;
