@@ -126,6 +126,18 @@ export async function setRunState(fs: FileSystem, dir: string, id: string, state
   return next;
 }
 
+/**
+ * Notes a validation perplexity in run.json when it beats the best one noted so far. Returns
+ * whether run.json changed. Non-finite values (a diverged run) are never a best.
+ */
+export async function recordBestValPerplexity(fs: FileSystem, dir: string, id: string, perplexity: number): Promise<boolean> {
+  if (!Number.isFinite(perplexity) || perplexity <= 0) return false;
+  const run = await readRun(fs, dir, id);
+  if (run.bestValPerplexity !== undefined && run.bestValPerplexity <= perplexity) return false;
+  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), { ...run, bestValPerplexity: perplexity });
+  return true;
+}
+
 export async function renameRun(fs: FileSystem, dir: string, id: string, name: string): Promise<RunRecord> {
   const run = await readRun(fs, dir, id);
   const clean = name.trim();
