@@ -1,5 +1,5 @@
 /** Dataset records in the project store: list, read, rename, delete. Import lives in core/datasets. */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Problem } from '../../shared/dto';
 import { FsError, type FileSystem } from '../fs/file-system';
 import { isValidId } from './ids';
@@ -42,6 +42,12 @@ export async function listDatasets(fs: FileSystem, dir: string): Promise<{ datas
     try {
       datasets.push(await readDataset(fs, dir, name));
     } catch (e) {
+      if (e instanceof FsError && e.code === 'Io') {
+        // a file the disk cannot read (a link loop, an I/O error) costs this dataset, not the project
+        const file = typeof e.details?.path === 'string' ? basename(e.details.path) : `${name}/`;
+        problems.push({ kind: 'dataset', id: name, code: 'CorruptDataset', message: new StoreError('CorruptDataset', { id: name, file, reason: 'Unreadable' }).message });
+        continue;
+      }
       if (!(e instanceof StoreError)) throw e;
       if (e.code === 'NotFound') continue;
       problems.push({ kind: 'dataset', id: name, code: e.code, message: e.message });

@@ -80,7 +80,7 @@ export async function readProjectInfo(fs: FileSystem, dir: string): Promise<Proj
 export async function openProject(fs: FileSystem, dir: string): Promise<OpenedProject> {
   const project = await readProjectInfo(fs, dir);
   const datasets = await listDatasets(fs, dir);
-  const runs = await listRuns(fs, dir);
+  const runs = await listRuns(fs, dir, { checkLogs: true });
   return { project, datasets: datasets.datasets, runs: runs.runs, problems: [...datasets.problems, ...runs.problems] };
 }
 

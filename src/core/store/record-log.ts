@@ -29,13 +29,13 @@ export interface LogRead {
 export async function readLog(fs: FileSystem, path: string, fromOffset = 0): Promise<LogRead> {
   const st = await fs.stat(path);
   if (st === undefined) return { records: [], problems: [], endOffset: 0, tornBytes: 0 };
-  if (st.kind !== 'file') throw new StoreError('CorruptLog', { path });
+  if (st.kind !== 'file') throw new StoreError('CorruptLog', { path, reason: 'NotAFile' });
   const from = Math.max(fromOffset, 0);
   const bytes = await readRange(fs, path, from, Math.max(st.size - from, 0));
   let start = 0;
   if (from < LOG_MAGIC.length) {
     const head = bytes.subarray(0, LOG_MAGIC.length - from);
-    if (!head.every((b, i) => b === LOG_MAGIC[from + i])) throw new StoreError('CorruptLog', { path });
+    if (!head.every((b, i) => b === LOG_MAGIC[from + i])) throw new StoreError('CorruptLog', { path, reason: 'NotALog' });
     // a header cut short is an empty log whose creation was torn
     if (from + bytes.length < LOG_MAGIC.length) return { records: [], problems: [], endOffset: 0, tornBytes: from + bytes.length };
     start = LOG_MAGIC.length - from;
@@ -53,6 +53,26 @@ export async function readLog(fs: FileSystem, path: string, fromOffset = 0): Pro
   }
   problems.sort((a, b) => a.offset - b.offset);
   return { records, problems, endOffset: from + scan.validEnd, tornBytes: scan.tornBytes };
+}
+
+export type LogDamage = 'NotAFile' | 'NotALog' | 'Unreadable';
+
+/**
+ * What is wrong with a log at first sight — not a regular file, a foreign header, unreadable — or
+ * null. Reads 8 bytes, so opening a project can check every run's logs without parsing them. A
+ * missing log or a header cut short (a torn creation) reads as empty, so neither is damage.
+ */
+export async function logHeaderDamage(fs: FileSystem, path: string): Promise<LogDamage | null> {
+  try {
+    const st = await fs.stat(path);
+    if (st === undefined) return null;
+    if (st.kind !== 'file') return 'NotAFile';
+    const head = await readRange(fs, path, 0, LOG_MAGIC.length);
+    return head.every((b, i) => b === LOG_MAGIC[i]) ? null : 'NotALog';
+  } catch (e) {
+    if (e instanceof FsError && e.code === 'Io') return 'Unreadable';
+    throw e;
+  }
 }
 
 /**
