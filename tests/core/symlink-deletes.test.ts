@@ -100,6 +100,17 @@ describe('deletes never follow symbolic links (real disk)', () => {
     survives();
   });
 
+  it('deleteProject of a project folder that is a link removes the link and keeps the project it points to', async () => {
+    const { root, fs, projectDir } = await setup();
+    await createRun(fs, projectDir, { config: { a: 1 }, id: 'run-a' });
+    const link = join(root, 'shortcut.rnnlab');
+    symlinkSync(projectDir, link, 'dir');
+    await deleteProject(fs, link);
+    gone(link);
+    expect(readdirSync(runsDir(projectDir))).toEqual(['run-a']);
+    expect(existsSync(join(projectDir, 'project.json'))).toBe(true);
+  });
+
   it('the store refuses a run or dataset id that is neither folder nor link, and removes a dangling link', async () => {
     const { fs, projectDir, outside } = await setup();
     await createRun(fs, projectDir, { config: { a: 1 }, id: 'run-a' });
