@@ -7,7 +7,7 @@ import { saveCheckpoint } from '../../src/core/store/checkpoints';
 import { writeJsonAtomic } from '../../src/core/store/json-file';
 import { METRICS_LOG, SAMPLES_LOG, runFile } from '../../src/core/store/layout';
 import { LogWriter } from '../../src/core/store/record-log';
-import { listRuns, readRun, setRunState } from '../../src/core/store/runs';
+import { listRuns, readRun, recordBestValPerplexity, setRunState } from '../../src/core/store/runs';
 import { buildCorpus, countTokens, unigramPerplexity, Vocab } from '../../src/engine/text';
 import { runDetailSchema, runSummaryDtoSchema } from '../../src/shared/runs';
 import { PROJECT, codeOf, memoryProject } from './helpers';
@@ -112,6 +112,11 @@ describe('runs service', () => {
     expect(detail.run).toMatchObject({ bestValPerplexity: 9, progress: { step: 7 } });
     expect(detail.config).toMatchObject({ datasetId: dataset.id, hiddenSize: 8 });
 
+    // the list reads run.json, never the log: before run.json notes a best, the checkpoints' headers stand in
+    expect((await runs.list(PROJECT))[0]).toMatchObject({ id, bestValPerplexity: 9.5, progress: { epoch: 1.5 } });
+    expect(await recordBestValPerplexity(fs, PROJECT, id, 9)).toBe(true);
+    expect(await recordBestValPerplexity(fs, PROJECT, id, 9.2)).toBe(false);
+    expect(await recordBestValPerplexity(fs, PROJECT, id, NaN)).toBe(false);
     const [listed] = await runs.list(PROJECT);
     expect(listed).toMatchObject({ id, bestValPerplexity: 9, progress: { epoch: 1.5 } });
   });

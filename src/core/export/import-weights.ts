@@ -11,7 +11,10 @@ import { basename, extname, dirname } from 'node:path';
 import { ExportError, parseJsonExport, parsePytorchExport, type ExportableModel } from '../../engine/export';
 import { Vocab } from '../../engine/text';
 import { runConfigSchema, type RunConfig } from '../../shared/run-config';
+import { parseSafetensorsHeader, readHeaderLength } from '../../engine/formats/safetensors-decode';
+import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { FsError, type FileSystem } from '../fs/file-system';
+import { readRange } from '../fs/fs-utils';
 import { runVocabFile, writeRunVocab } from '../services/run-vocab';
 import { saveCheckpoint } from '../store/checkpoints';
 import { createRun, deleteRun, setRunState, type RunConfigJson } from '../store/runs';
@@ -27,13 +30,85 @@ export type ImportWeightsRequest = { projectDir: string; name?: string } & (
   | { jsonPath: string }
 );
 
-async function readInput(fs: FileSystem, path: string, role: 'weights' | 'config' | 'vocab' | 'JSON model'): Promise<Uint8Array> {
+type InputRole = 'weights' | 'config' | 'vocab' | 'JSON model';
+
+/**
+ * The most each input may hold. The JSON files are parsed as one string (V8 caps those near
+ * 512 MiB) and the weights are read as one buffer (node:fs reads at most 2 GiB at once).
+ */
+export const MAX_INPUT_BYTES: Readonly<Record<InputRole, number>> = {
+  weights: 2 ** 31 - 1,
+  config: 1024 * 1024,
+  vocab: 64 * 1024 * 1024,
+  'JSON model': 512 * 1024 * 1024,
+};
+
+const KIND_TEXT: Record<string, string> = { directory: 'a folder', other: 'a device, pipe or socket' };
+
+function unreadable(path: string, role: InputRole, e: FsError): ExportError {
+  return new ExportError('UnreadableFile', { role, file: path, reason: e.code }, `Cannot read the ${role} file ${path} (${e.code}).`);
+}
+
+/**
+ * Checks an input before reading a byte of it: it must be a regular file (a FIFO would block the
+ * read forever, /dev/zero would never end) within the size cap. Returns its size.
+ */
+async function checkInput(fs: FileSystem, path: string, role: InputRole): Promise<number> {
+  let st;
   try {
-    return await fs.readFile(path);
+    st = await fs.stat(path);
   } catch (e) {
-    if (e instanceof FsError) throw new ExportError('UnreadableFile', { role, file: path, reason: e.code }, `Cannot read the ${role} file ${path} (${e.code}).`);
+    if (e instanceof FsError) throw unreadable(path, role, e);
     throw e;
   }
+  if (st === undefined) throw unreadable(path, role, new FsError('NotFound', path));
+  if (st.kind !== 'file') {
+    throw new ExportError('NotAFile', { role, file: path, kind: st.kind }, `The ${role} file ${path} is not a regular file but ${KIND_TEXT[st.kind] ?? st.kind}; choose the file itself.`);
+  }
+  const max = MAX_INPUT_BYTES[role];
+  if (st.size > max) {
+    throw new ExportError('FileTooLarge', { role, file: path, bytes: st.size, max }, `The ${role} file ${path} holds ${st.size} bytes, more than the ${max} RNN Lab reads for it.`);
+  }
+  return st.size;
+}
+
+/** Reads a checked input whole; a file that changes size meanwhile is refused. */
+async function readChecked(fs: FileSystem, path: string, role: InputRole, size: number): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    if (e instanceof FsError) throw unreadable(path, role, e);
+    throw e;
+  }
+  if (bytes.length !== size) {
+    throw new ExportError('UnreadableFile', { role, file: path, reason: 'Changed', bytes: bytes.length, expected: size }, `The ${role} file ${path} changed while it was read; import it again.`);
+  }
+  return bytes;
+}
+
+async function readInput(fs: FileSystem, path: string, role: InputRole): Promise<Uint8Array> {
+  return readChecked(fs, path, role, await checkInput(fs, path, role));
+}
+
+/**
+ * The weights file: its 8-byte header length and its header are read and checked first (size
+ * caps, offsets, and a declared total equal to the file's size), so a file that claims a huge
+ * header or holds more or less than it declares is refused before its data is read.
+ */
+async function readWeights(fs: FileSystem, path: string): Promise<Uint8Array> {
+  const size = await checkInput(fs, path, 'weights');
+  try {
+    const n = readHeaderLength(await readRange(fs, path, 0, 8));
+    parseSafetensorsHeader(await readRange(fs, path, 0, 8 + n), size);
+  } catch (e) {
+    if (e instanceof SafetensorsError) {
+      throw new ExportError('InvalidWeightsFile', { file: path, reason: e.code, ...e.details }, `The weights file ${path} is not a safetensors file RNN Lab can read: ${e.message}`);
+    }
+    if (e instanceof FsError) throw unreadable(path, 'weights', e);
+    throw e;
+  }
+  return readChecked(fs, path, 'weights', size);
 }
 
 /** The run config an imported model gets: its architecture and text settings, defaults elsewhere. */
@@ -73,7 +148,7 @@ export async function importWeights(fs: FileSystem, request: ImportWeightsReques
     });
   }
   const [weights, config, vocab] = await Promise.all([
-    readInput(fs, request.weightsPath, 'weights'),
+    readWeights(fs, request.weightsPath),
     readInput(fs, request.configPath, 'config'),
     readInput(fs, request.vocabPath, 'vocab'),
   ]);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { FileSystem } from './file-system';
+import { FsError, type FileSystem } from './file-system';
 
 export const TEMP_MARK = '.tmp-';
 
@@ -18,12 +18,19 @@ export async function writeFileAtomic(fs: FileSystem, path: string, data: Uint8A
   const temp = tempNameFor(path);
   const handle = await fs.openWrite(temp, 'create');
   try {
-    await handle.write(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.write(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+  } catch (e) {
+    // a full disk must not also keep the half-written copy's bytes
+    await removeQuietly(fs, temp);
+    if (e instanceof FsError && e.code === 'DiskFull') throw new FsError('DiskFull', path, e, bytes.length); // name the file, not its temp
+    throw e;
   }
-  await fs.rename(temp, path);
   await fs.syncDir(dirname(path));
 }
 
@@ -32,10 +39,24 @@ export async function writeFileDurable(fs: FileSystem, path: string, data: Uint8
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const handle = await fs.openWrite(path, 'create');
   try {
-    await handle.write(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.write(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    await removeQuietly(fs, path); // 'create' made it, so it is ours to remove
+    throw e;
+  }
+}
+
+/** Best-effort cleanup after a failed write; the write's own error is the one worth reporting. */
+async function removeQuietly(fs: FileSystem, path: string): Promise<void> {
+  try {
+    await fs.unlink(path);
+  } catch {
+    // gone already, or the disk is unusable: removeStrays sweeps temp names later
   }
 }
 

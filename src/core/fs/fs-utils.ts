@@ -10,11 +10,15 @@ export async function ensureDir(fs: FileSystem, path: string): Promise<void> {
   await fs.syncDir(dirname(path));
 }
 
-/** Deletes a directory tree bottom-up. Not atomic: callers first rename the tree out of sight. */
+/**
+ * Deletes a directory tree bottom-up. Not atomic: callers first rename the tree out of sight.
+ * A symbolic link is unlinked, never descended: a link to a folder outside the project must not
+ * cost the user that folder's files.
+ */
 export async function removeTree(fs: FileSystem, path: string): Promise<void> {
-  const st = await fs.stat(path);
+  const st = await fs.lstat(path);
   if (st === undefined) return;
-  if (st.kind === 'file') {
+  if (st.kind !== 'directory') {
     await fs.unlink(path);
     return;
   }

@@ -6,9 +6,15 @@
  * - `crashAfter: n` — the (n+1)-th mutating operation fails with `FsError('Crashed')`, and so does
  *   everything after it (reads included), like a process that died.
  * - `tornWrites` — the write that crashes lands half of its bytes first.
+ * - `diskFullAt: n` — the disk holds n bytes of file data in all: a write (or growing truncate)
+ *   past that lands what fits and fails with `FsError('DiskFull')`, as ENOSPC does; removing
+ *   files frees space again. Nothing else fails, unlike a crash.
  * - `afterCrash('keep-all')` reboots with every completed operation kept (a process crash);
  *   `afterCrash('lose-unsynced')` keeps only what was synced (a power cut on a pessimistic disk).
  * - `flipBit(path, bit)` corrupts stored bytes in place.
+ *
+ * Symbolic links (`seedSymlink`) are followed on the way to a path and by `stat`, reads and
+ * writes, as the real disk does; `lstat`, `unlink` and `rename` act on the link itself.
  *
  * Mutating operations: openWrite, write, sync, truncate, mkdir, rename, unlink, rmdir, syncDir.
  */
@@ -28,11 +34,21 @@ interface DirNode {
   durable: Map<string, Node>;
 }
 
-type Node = FileNode | DirNode;
+interface LinkNode {
+  kind: 'link';
+  /** Absolute, or relative to the link's folder. */
+  target: string;
+}
+
+type Node = FileNode | DirNode | LinkNode;
+
+/** Links followed on one lookup before it fails, as ELOOP does. */
+const MAX_LINK_HOPS = 40;
 
 export interface FaultOptions {
   crashAfter?: number;
   tornWrites?: boolean;
+  diskFullAt?: number;
 }
 
 function newDir(): DirNode {
@@ -63,7 +79,8 @@ export class MemoryFileSystem implements FileSystem {
       const out = newDir();
       const source = mode === 'keep-all' ? dir.entries : dir.durable;
       for (const [name, node] of source) {
-        const copy = node.kind === 'dir' ? clone(node) : newFile(mode === 'keep-all' ? node.data.subarray(0, node.size) : node.durable);
+        const copy: Node =
+          node.kind === 'dir' ? clone(node) : node.kind === 'link' ? { ...node } : newFile(mode === 'keep-all' ? node.data.subarray(0, node.size) : node.durable);
         out.entries.set(name, copy);
         out.durable.set(name, copy);
       }
@@ -99,6 +116,17 @@ export class MemoryFileSystem implements FileSystem {
     dir.durable.set(name, node);
   }
 
+  /** Creates a durable symbolic link at `path` pointing to `target`, without counting operations. */
+  seedSymlink(path: string, target: string): void {
+    const parts = this.parts(path);
+    const name = parts.pop()!;
+    const dir = this.lookupDir('/' + parts.join('/'));
+    if (dir.entries.has(name)) throw new FsError('Exists', path);
+    const node: LinkNode = { kind: 'link', target };
+    dir.entries.set(name, node);
+    dir.durable.set(name, node);
+  }
+
   flipBit(path: string, bit: number): void {
     const node = this.lookupFile(path);
     const byte = Math.floor(bit / 8);
@@ -116,11 +144,22 @@ export class MemoryFileSystem implements FileSystem {
         if (node.kind === 'dir') {
           out.set(p + '/', new Uint8Array(0));
           walk(node, p);
-        } else out.set(p, node.data.slice(0, node.size));
+        } else if (node.kind === 'link') out.set(`${p} -> ${node.target}`, new Uint8Array(0));
+        else out.set(p, node.data.slice(0, node.size));
       }
     };
     walk(this.lookupDir(path), this.norm(path));
     return out;
+  }
+
+  /** Bytes of file data held now (files reachable from the root). */
+  usedBytes(): number {
+    const sum = (dir: DirNode): number => {
+      let n = 0;
+      for (const node of dir.entries.values()) n += node.kind === 'dir' ? sum(node) : node.kind === 'file' ? node.size : 0;
+      return n;
+    };
+    return sum(this.root);
   }
 
   // --- FileSystem ---
@@ -149,8 +188,9 @@ export class MemoryFileSystem implements FileSystem {
     this.tick();
     const { dir, name } = this.parent(path);
     let node = dir.entries.get(name);
-    if (node?.kind === 'dir') throw new FsError('IsDirectory', path);
     if (node !== undefined && mode === 'create') throw new FsError('Exists', path);
+    if (node?.kind === 'link') node = this.lookupFile(path);
+    if (node?.kind === 'dir') throw new FsError('IsDirectory', path);
     if (node === undefined) {
       node = { kind: 'file', data: new Uint8Array(0), size: 0, durable: new Uint8Array(0) };
       dir.entries.set(name, node);
@@ -166,8 +206,10 @@ export class MemoryFileSystem implements FileSystem {
           }
         });
         if (mode === 'append') pos = file.size;
-        this.writeAt(file, pos, data);
-        pos += data.length;
+        const fits = this.room(file, pos, data.length);
+        this.writeAt(file, pos, data.subarray(0, fits));
+        pos += fits;
+        if (fits < data.length) throw new FsError('DiskFull', path, undefined, data.length);
       },
       sync: async () => {
         this.tick();
@@ -181,14 +223,22 @@ export class MemoryFileSystem implements FileSystem {
     this.tick();
     const node = this.lookupFile(path);
     if (length < node.size) node.size = length;
-    else this.writeAt(node, node.size, new Uint8Array(length - node.size));
+    else {
+      if (this.room(node, node.size, length - node.size) < length - node.size) throw new FsError('DiskFull', path);
+      this.writeAt(node, node.size, new Uint8Array(length - node.size));
+    }
   }
 
   async stat(path: string): Promise<FileStat | undefined> {
     this.alive();
     const node = this.find(path);
-    if (node === undefined) return undefined;
-    return node.kind === 'dir' ? { kind: 'directory', size: 0 } : { kind: 'file', size: node.size };
+    return node === undefined ? undefined : this.statOf(node);
+  }
+
+  async lstat(path: string): Promise<FileStat | undefined> {
+    this.alive();
+    const node = this.find(path, false);
+    return node === undefined ? undefined : this.statOf(node);
   }
 
   async readdir(path: string): Promise<string[]> {
@@ -245,6 +295,12 @@ export class MemoryFileSystem implements FileSystem {
 
   // --- internals ---
 
+  private statOf(node: Node): FileStat {
+    if (node.kind === 'dir') return { kind: 'directory', size: 0 };
+    if (node.kind === 'link') return { kind: 'symlink', size: node.target.length };
+    return { kind: 'file', size: node.size };
+  }
+
   private alive(): void {
     if (this.crashed) throw new FsError('Crashed', '');
   }
@@ -257,6 +313,14 @@ export class MemoryFileSystem implements FileSystem {
       this.crashed = true;
       throw new FsError('Crashed', '');
     }
+  }
+
+  /** How many of `length` bytes written at `pos` fit under `diskFullAt`. */
+  private room(file: FileNode, pos: number, length: number): number {
+    const cap = this.faults.diskFullAt;
+    if (cap === undefined) return length;
+    const free = Math.max(0, cap - this.usedBytes());
+    return Math.max(0, Math.min(length, file.size - pos + free));
   }
 
   private writeAt(file: FileNode, pos: number, data: Uint8Array): void {
@@ -281,15 +345,26 @@ export class MemoryFileSystem implements FileSystem {
     return this.norm(path).split('/').filter((s) => s.length > 0);
   }
 
-  private find(path: string): Node | undefined {
-    let node: Node = this.root;
-    for (const part of this.parts(path)) {
-      if (node.kind !== 'dir') return undefined;
-      const next: Node | undefined = node.entries.get(part);
-      if (next === undefined) return undefined;
-      node = next;
+  /** The node at `path`; links on the way are followed, a link at the end only when `followLast`. */
+  private find(path: string, followLast = true): Node | undefined {
+    let parts = this.parts(path);
+    let hops = 0;
+    walk: for (;;) {
+      let node: Node = this.root;
+      for (let i = 0; i < parts.length; i++) {
+        if (node.kind !== 'dir') return undefined;
+        const next: Node | undefined = node.entries.get(parts[i]!);
+        if (next === undefined) return undefined;
+        if (next.kind === 'link' && (followLast || i < parts.length - 1)) {
+          if (++hops > MAX_LINK_HOPS) throw new FsError('Io', path);
+          const target = posix.resolve('/' + parts.slice(0, i).join('/'), next.target);
+          parts = [...this.parts(target), ...parts.slice(i + 1)];
+          continue walk;
+        }
+        node = next;
+      }
+      return node;
     }
-    return node;
   }
 
   private lookupDir(path: string): DirNode {

@@ -1,4 +1,4 @@
-import { promises as fsp, constants } from 'node:fs';
+import { promises as fsp, constants, type Stats } from 'node:fs';
 import { FsError, type FileStat, type FileSystem, type ReadHandle, type WriteHandle, type WriteMode } from './file-system';
 
 const CODES: Record<string, FsError['code']> = {
@@ -7,18 +7,40 @@ const CODES: Record<string, FsError['code']> = {
   ENOTDIR: 'NotDirectory',
   EISDIR: 'IsDirectory',
   ENOTEMPTY: 'NotEmpty',
+  ENOSPC: 'DiskFull',
+  EDQUOT: 'DiskFull',
 };
 
-function wrap(path: string, e: unknown): FsError {
+/** Maps a node:fs error to an `FsError` by its errno code; `bytes` is what a failed write was writing. */
+export function fsErrorFrom(path: string, e: unknown, bytes?: number): FsError {
   const errno = (e as NodeJS.ErrnoException | null)?.code;
-  return new FsError((errno !== undefined && CODES[errno]) || 'Io', path, e);
+  return new FsError((errno !== undefined && CODES[errno]) || 'Io', path, e, bytes);
 }
 
-async function guard<T>(path: string, op: () => Promise<T>): Promise<T> {
+const wrap = fsErrorFrom;
+
+async function guard<T>(path: string, op: () => Promise<T>, bytes?: number): Promise<T> {
   try {
     return await op();
   } catch (e) {
-    throw wrap(path, e);
+    throw wrap(path, e, bytes);
+  }
+}
+
+function kindOf(s: Stats): FileStat['kind'] {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isDirectory()) return 'directory';
+  return s.isFile() ? 'file' : 'other';
+}
+
+async function statWith(path: string, op: (path: string) => Promise<Stats>): Promise<FileStat | undefined> {
+  try {
+    const s = await op(path);
+    return { kind: kindOf(s), size: s.size };
+  } catch (e) {
+    const err = wrap(path, e);
+    if (err.code === 'NotFound' || err.code === 'NotDirectory') return undefined;
+    throw err;
   }
 }
 
@@ -49,10 +71,14 @@ export class NodeFileSystem implements FileSystem {
       const fh = await fsp.open(path, FLAGS[mode], 0o644);
       return {
         write: (data) =>
-          guard(path, async () => {
-            let done = 0;
-            while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten;
-          }),
+          guard(
+            path,
+            async () => {
+              let done = 0;
+              while (done < data.length) done += (await fh.write(data, done, data.length - done)).bytesWritten;
+            },
+            data.length,
+          ),
         sync: () => guard(path, () => fh.sync()),
         close: () => guard(path, () => fh.close()),
       };
@@ -63,15 +89,12 @@ export class NodeFileSystem implements FileSystem {
     return guard(path, () => fsp.truncate(path, length));
   }
 
-  async stat(path: string): Promise<FileStat | undefined> {
-    try {
-      const s = await fsp.stat(path);
-      return { kind: s.isDirectory() ? 'directory' : 'file', size: s.size };
-    } catch (e) {
-      const err = wrap(path, e);
-      if (err.code === 'NotFound' || err.code === 'NotDirectory') return undefined;
-      throw err;
-    }
+  stat(path: string): Promise<FileStat | undefined> {
+    return statWith(path, fsp.stat);
+  }
+
+  lstat(path: string): Promise<FileStat | undefined> {
+    return statWith(path, fsp.lstat);
   }
 
   readdir(path: string): Promise<string[]> {

@@ -8,8 +8,9 @@ import { bestCheckpoint } from '../store/checkpoint-retention';
 import { listCheckpoints, type CheckpointEntry } from '../store/checkpoints';
 import { readJsonFile } from '../store/json-file';
 import { METRICS_LOG, SAMPLES_LOG, runFile } from '../store/layout';
-import { readLog } from '../store/record-log';
-import type { FileSystem } from '../fs/file-system';
+import { readLog, type LogRead } from '../store/record-log';
+import { StoreError } from '../store/store-error';
+import { FsError, type FileSystem } from '../fs/file-system';
 import {
   metricRecordSchema, nonFiniteReportSchema, sampleRecordSchema,
   type CheckpointInfo, type MetricRecord, type NonFiniteReportDto, type SampleRecord,
@@ -47,13 +48,24 @@ export function latestTimeline<R extends { step: number }>(records: readonly R[]
   return out;
 }
 
+/** One of a run's logs; a damaged one is a `CorruptLog` error that names the run and the file. */
+async function readRunLog(fs: FileSystem, projectDir: string, runId: string, file: string): Promise<LogRead> {
+  try {
+    return await readLog(fs, runFile(projectDir, runId, file));
+  } catch (e) {
+    if (e instanceof StoreError && e.code === 'CorruptLog') throw new StoreError('CorruptLog', { id: runId, file, reason: e.details?.reason }, e);
+    if (e instanceof FsError && e.code === 'Io') throw new StoreError('CorruptLog', { id: runId, file, reason: 'Unreadable' }, e);
+    throw e;
+  }
+}
+
 export async function readMetrics(fs: FileSystem, projectDir: string, runId: string): Promise<MetricRecord[]> {
-  const { records } = await readLog(fs, runFile(projectDir, runId, METRICS_LOG));
+  const { records } = await readRunLog(fs, projectDir, runId, METRICS_LOG);
   return latestTimeline(records.map(toMetricRecord).filter((r): r is MetricRecord => r !== null));
 }
 
 export async function readSamples(fs: FileSystem, projectDir: string, runId: string): Promise<SampleRecord[]> {
-  const { records } = await readLog(fs, runFile(projectDir, runId, SAMPLES_LOG));
+  const { records } = await readRunLog(fs, projectDir, runId, SAMPLES_LOG);
   const out: SampleRecord[] = [];
   for (const r of records) {
     const parsed = sampleRecordSchema.safeParse(r);

@@ -5,6 +5,7 @@
  */
 import { minBatchesPerEpoch } from '../../engine/data/seq-batches';
 import type { RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
+import { AppError } from '../../shared/errors';
 import type { FileSystem } from '../fs/file-system';
 import { createRun, deleteRun, listRuns, readRun, readRunConfig, renameRun, type RunConfigJson } from '../store/runs';
 import type { RunRecord } from '../store/schemas';
@@ -43,9 +44,18 @@ export class RunsService {
     return Promise.all(runs.map((run) => this.summary(projectDir, run)));
   }
 
+  /**
+   * What a listing shows of a run, from run.json alone: its metric log is never parsed here (it
+   * grows with every epoch, and a damaged one must not break the list). Runs trained before
+   * run.json kept `bestValPerplexity` fall back to their checkpoints' headers.
+   */
   async summary(projectDir: string, run: RunRecord): Promise<RunSummaryDto> {
-    const [entries, metrics] = await Promise.all([readCheckpointEntries(this.fs, projectDir, run.id), readMetrics(this.fs, projectDir, run.id)]);
-    return this.toDto(projectDir, run, bestValPerplexity(entries, metrics));
+    if (run.bestValPerplexity !== undefined) return this.toDto(projectDir, run, run.bestValPerplexity);
+    const entries = await readCheckpointEntries(this.fs, projectDir, run.id).catch((e: unknown) => {
+      if (e instanceof AppError) return []; // a damaged checkpoints folder costs the figure, not the list
+      throw e;
+    });
+    return this.toDto(projectDir, run, bestValPerplexity(entries, []));
   }
 
   async get(projectDir: string, runId: string): Promise<RunDetail> {

@@ -1,12 +1,12 @@
 /** Dataset records in the project store: list, read, rename, delete. Import lives in core/datasets. */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Problem } from '../../shared/dto';
 import { FsError, type FileSystem } from '../fs/file-system';
 import { isValidId } from './ids';
 import { readJsonFile, writeJsonAtomic } from './json-file';
 import { DATASET_FILE, datasetDir, datasetsDir } from './layout';
 import { datasetFileSchema, type DatasetRecord } from './schemas';
-import { removeAtomically } from './staging';
+import { isDeletableFolder, removeAtomically } from './staging';
 import { StoreError } from './store-error';
 
 export async function readDataset(fs: FileSystem, dir: string, id: string): Promise<DatasetRecord> {
@@ -42,6 +42,12 @@ export async function listDatasets(fs: FileSystem, dir: string): Promise<{ datas
     try {
       datasets.push(await readDataset(fs, dir, name));
     } catch (e) {
+      if (e instanceof FsError && e.code === 'Io') {
+        // a file the disk cannot read (a link loop, an I/O error) costs this dataset, not the project
+        const file = typeof e.details?.path === 'string' ? basename(e.details.path) : `${name}/`;
+        problems.push({ kind: 'dataset', id: name, code: 'CorruptDataset', message: new StoreError('CorruptDataset', { id: name, file, reason: 'Unreadable' }).message });
+        continue;
+      }
       if (!(e instanceof StoreError)) throw e;
       if (e.code === 'NotFound') continue;
       problems.push({ kind: 'dataset', id: name, code: e.code, message: e.message });
@@ -60,8 +66,9 @@ export async function renameDataset(fs: FileSystem, dir: string, id: string, nam
   return next;
 }
 
+/** Removes a dataset folder; one that is a symbolic link loses the link only, never its target. */
 export async function deleteDataset(fs: FileSystem, dir: string, id: string): Promise<void> {
   const folder = datasetDir(dir, id);
-  if ((await fs.stat(folder))?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'dataset', id });
+  if (!isDeletableFolder(await fs.lstat(folder))) throw new StoreError('NotFound', { kind: 'dataset', id });
   await removeAtomically(fs, folder);
 }

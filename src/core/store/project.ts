@@ -80,7 +80,7 @@ export async function readProjectInfo(fs: FileSystem, dir: string): Promise<Proj
 export async function openProject(fs: FileSystem, dir: string): Promise<OpenedProject> {
   const project = await readProjectInfo(fs, dir);
   const datasets = await listDatasets(fs, dir);
-  const runs = await listRuns(fs, dir);
+  const runs = await listRuns(fs, dir, { checkLogs: true });
   return { project, datasets: datasets.datasets, runs: runs.runs, problems: [...datasets.problems, ...runs.problems] };
 }
 
@@ -114,7 +114,8 @@ export async function deleteProject(fs: FileSystem, dir: string): Promise<void> 
 export async function removeStrays(fs: FileSystem, dir: string): Promise<string[]> {
   const removed: string[] = [];
   const sweep = async (folder: string, depth: number): Promise<void> => {
-    const st = await fs.stat(folder);
+    // lstat: a linked folder (runs/<id>/checkpoints -> elsewhere) is not the project's to sweep
+    const st = await fs.lstat(folder);
     if (st?.kind !== 'directory') return;
     for (const name of await fs.readdir(folder)) {
       const path = join(folder, name);

@@ -29,13 +29,13 @@ export interface LogRead {
 export async function readLog(fs: FileSystem, path: string, fromOffset = 0): Promise<LogRead> {
   const st = await fs.stat(path);
   if (st === undefined) return { records: [], problems: [], endOffset: 0, tornBytes: 0 };
-  if (st.kind !== 'file') throw new StoreError('CorruptLog', { path });
+  if (st.kind !== 'file') throw new StoreError('CorruptLog', { path, reason: 'NotAFile' });
   const from = Math.max(fromOffset, 0);
   const bytes = await readRange(fs, path, from, Math.max(st.size - from, 0));
   let start = 0;
   if (from < LOG_MAGIC.length) {
     const head = bytes.subarray(0, LOG_MAGIC.length - from);
-    if (!head.every((b, i) => b === LOG_MAGIC[from + i])) throw new StoreError('CorruptLog', { path });
+    if (!head.every((b, i) => b === LOG_MAGIC[from + i])) throw new StoreError('CorruptLog', { path, reason: 'NotALog' });
     // a header cut short is an empty log whose creation was torn
     if (from + bytes.length < LOG_MAGIC.length) return { records: [], problems: [], endOffset: 0, tornBytes: from + bytes.length };
     start = LOG_MAGIC.length - from;
@@ -55,18 +55,43 @@ export async function readLog(fs: FileSystem, path: string, fromOffset = 0): Pro
   return { records, problems, endOffset: from + scan.validEnd, tornBytes: scan.tornBytes };
 }
 
+export type LogDamage = 'NotAFile' | 'NotALog' | 'Unreadable';
+
+/**
+ * What is wrong with a log at first sight — not a regular file, a foreign header, unreadable — or
+ * null. Reads 8 bytes, so opening a project can check every run's logs without parsing them. A
+ * missing log or a header cut short (a torn creation) reads as empty, so neither is damage.
+ */
+export async function logHeaderDamage(fs: FileSystem, path: string): Promise<LogDamage | null> {
+  try {
+    const st = await fs.stat(path);
+    if (st === undefined) return null;
+    if (st.kind !== 'file') return 'NotAFile';
+    const head = await readRange(fs, path, 0, LOG_MAGIC.length);
+    return head.every((b, i) => b === LOG_MAGIC[i]) ? null : 'NotALog';
+  } catch (e) {
+    if (e instanceof FsError && e.code === 'Io') return 'Unreadable';
+    throw e;
+  }
+}
+
 /**
  * Appends records. Opening truncates a torn tail first, so new records never follow garbage
- * (which would read back as a corrupt record in the middle).
+ * (which would read back as a corrupt record in the middle); an append that fails (a full disk)
+ * cuts its partial bytes off again the same way.
  */
 export class LogWriter {
   private constructor(
+    private readonly fs: FileSystem,
     private readonly handle: WriteHandle,
     readonly path: string,
+    /** Where the last whole append ended. */
+    private end: number,
   ) {}
 
   static async open(fs: FileSystem, path: string): Promise<LogWriter> {
     const st = await fs.stat(path);
+    let end = LOG_MAGIC.length;
     if (st === undefined || st.size < LOG_MAGIC.length) {
       const handle = await fs.openWrite(path, 'truncate');
       await handle.write(LOG_MAGIC);
@@ -76,8 +101,9 @@ export class LogWriter {
     } else {
       const read = await readLog(fs, path);
       if (read.tornBytes > 0) await fs.truncate(path, read.endOffset);
+      end = read.endOffset;
     }
-    return new LogWriter(await fs.openWrite(path, 'append'), path);
+    return new LogWriter(fs, await fs.openWrite(path, 'append'), path, end);
   }
 
   /** Writes the records as one append; `sync` (default true) makes them durable before returning. */
@@ -94,8 +120,18 @@ export class LogWriter {
       batch.set(f, at);
       at += f.length;
     }
-    await this.handle.write(batch);
-    if (sync) await this.handle.sync();
+    try {
+      await this.handle.write(batch);
+      if (sync) await this.handle.sync();
+    } catch (e) {
+      try {
+        await this.fs.truncate(this.path, this.end);
+      } catch {
+        // the next open drops the torn tail instead
+      }
+      throw e;
+    }
+    this.end += total;
   }
 
   async close(): Promise<void> {

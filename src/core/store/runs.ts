@@ -9,12 +9,13 @@ import { FsError, type FileSystem } from '../fs/file-system';
 import { writeFileDurable } from '../fs/atomic-write';
 import { ensureDir } from '../fs/fs-utils';
 import { isValidId, newId } from './ids';
-import { jsonBytes, readJsonFile, writeJsonAtomic } from './json-file';
+import { jsonBytes, readJsonFile, writeJsonAtomic, type JsonRead } from './json-file';
 import { CHECKPOINTS_DIR, METRICS_LOG, RUN_CONFIG_FILE, RUN_FILE, SAMPLES_LOG, runDir, runFile, runsDir } from './layout';
 import { LOG_MAGIC } from './log-frame';
+import { logHeaderDamage } from './record-log';
 import { canTransition } from './run-state';
 import { runFileSchema, type RunRecord, type RunState } from './schemas';
-import { commitStaging, createStaging, discardStaging, removeAtomically } from './staging';
+import { commitStaging, createStaging, discardStaging, isDeletableFolder, removeAtomically } from './staging';
 import { StoreError } from './store-error';
 import { z } from 'zod';
 
@@ -53,15 +54,25 @@ export async function createRun(fs: FileSystem, dir: string, options: CreateRunO
   return record;
 }
 
-/** Reads run.json and checks config.json parses; throws `CorruptRun` or `NotFound`. */
+/** readJsonFile for a file of run `id`; one the disk cannot read is a `CorruptRun` naming it. */
+async function readRunJson<S extends z.ZodType>(fs: FileSystem, folder: string, id: string, file: string, schema: S): Promise<JsonRead<z.infer<S>>> {
+  try {
+    return await readJsonFile(fs, join(folder, file), schema);
+  } catch (e) {
+    if (e instanceof FsError && e.code === 'Io') throw new StoreError('CorruptRun', { id, file, reason: 'Unreadable' }, e);
+    throw e;
+  }
+}
+
+/** Reads run.json and checks config.json parses; throws `CorruptRun` (naming the file) or `NotFound`. */
 export async function readRun(fs: FileSystem, dir: string, id: string): Promise<RunRecord> {
   const folder = runDir(dir, id);
   const st = await fs.stat(folder);
   if (st?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'run', id });
-  const run = await readJsonFile(fs, join(folder, RUN_FILE), runFileSchema);
+  const run = await readRunJson(fs, folder, id, RUN_FILE, runFileSchema);
   if (!run.ok) throw new StoreError('CorruptRun', { id, file: RUN_FILE, reason: run.reason, detail: run.detail });
   if (run.value.id !== id) throw new StoreError('CorruptRun', { id, file: RUN_FILE, reason: 'IdMismatch' });
-  const config = await readJsonFile(fs, join(folder, RUN_CONFIG_FILE), configSchema);
+  const config = await readRunJson(fs, folder, id, RUN_CONFIG_FILE, configSchema);
   if (!config.ok) throw new StoreError('CorruptRun', { id, file: RUN_CONFIG_FILE, reason: config.reason, detail: config.detail });
   return run.value;
 }
@@ -79,8 +90,17 @@ export async function updateRunConfig(fs: FileSystem, dir: string, id: string, c
   await writeJsonAtomic(fs, runFile(dir, id, RUN_CONFIG_FILE), configSchema.parse(config));
 }
 
-/** Every readable run (oldest first), and a problem for each damaged one. */
-export async function listRuns(fs: FileSystem, dir: string): Promise<{ runs: RunRecord[]; problems: Problem[] }> {
+export interface ListRunsOptions {
+  /**
+   * Also check the first bytes of every run's metrics.log and samples.log (opening a project does,
+   * so a damaged log is named up front). A run with a damaged log is still listed: its state,
+   * checkpoints and deletion do not depend on the log.
+   */
+  checkLogs?: boolean;
+}
+
+/** Every readable run (oldest first), and a problem naming the run and file for each damaged one. */
+export async function listRuns(fs: FileSystem, dir: string, options: ListRunsOptions = {}): Promise<{ runs: RunRecord[]; problems: Problem[] }> {
   const runs: RunRecord[] = [];
   const problems: Problem[] = [];
   let names: string[];
@@ -95,9 +115,23 @@ export async function listRuns(fs: FileSystem, dir: string): Promise<{ runs: Run
     try {
       runs.push(await readRun(fs, dir, name));
     } catch (e) {
+      if (e instanceof FsError && e.code === 'Io') {
+        // the folder itself cannot be read (a link loop, an I/O error)
+        problems.push({ kind: 'run', id: name, code: 'CorruptRun', message: new StoreError('CorruptRun', { id: name, file: `${name}/`, reason: 'Unreadable' }).message });
+        continue;
+      }
       if (!(e instanceof StoreError)) throw e;
       if (e.code === 'NotFound') continue; // a stray file named like an id
       problems.push({ kind: 'run', id: name, code: e.code, message: e.message });
+      continue;
+    }
+    if (options.checkLogs) {
+      const damaged: string[] = [];
+      for (const file of [METRICS_LOG, SAMPLES_LOG]) {
+        const reason = await logHeaderDamage(fs, runFile(dir, name, file));
+        if (reason !== null) damaged.push(new StoreError('CorruptLog', { id: name, file, reason }).message);
+      }
+      if (damaged.length > 0) problems.push({ kind: 'run', id: name, code: 'CorruptLog', message: damaged.join(' ') });
     }
   }
   runs.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
@@ -126,6 +160,18 @@ export async function setRunState(fs: FileSystem, dir: string, id: string, state
   return next;
 }
 
+/**
+ * Notes a validation perplexity in run.json when it beats the best one noted so far. Returns
+ * whether run.json changed. Non-finite values (a diverged run) are never a best.
+ */
+export async function recordBestValPerplexity(fs: FileSystem, dir: string, id: string, perplexity: number): Promise<boolean> {
+  if (!Number.isFinite(perplexity) || perplexity <= 0) return false;
+  const run = await readRun(fs, dir, id);
+  if (run.bestValPerplexity !== undefined && run.bestValPerplexity <= perplexity) return false;
+  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), { ...run, bestValPerplexity: perplexity });
+  return true;
+}
+
 export async function renameRun(fs: FileSystem, dir: string, id: string, name: string): Promise<RunRecord> {
   const run = await readRun(fs, dir, id);
   const clean = name.trim();
@@ -135,10 +181,13 @@ export async function renameRun(fs: FileSystem, dir: string, id: string, name: s
   return next;
 }
 
-/** Deletes a run (damaged ones too): it vanishes from listings in one rename. */
+/**
+ * Deletes a run (damaged ones too): it vanishes from listings in one rename. A run folder that is
+ * a symbolic link loses the link only, never what it points to.
+ */
 export async function deleteRun(fs: FileSystem, dir: string, id: string): Promise<void> {
   const folder = runDir(dir, id);
-  if ((await fs.stat(folder))?.kind !== 'directory') throw new StoreError('NotFound', { kind: 'run', id });
+  if (!isDeletableFolder(await fs.lstat(folder))) throw new StoreError('NotFound', { kind: 'run', id });
   await removeAtomically(fs, folder);
 }
 

@@ -29,6 +29,8 @@ export const runFileSchema = z.object({
   message: z.string().max(2000).optional(),
   /** Which kernels trained it last ("wasm-relaxed-simd (2 threads)"), reported by the trainer. */
   kernels: z.string().max(200).optional(),
+  /** Lowest validation perplexity logged so far, kept here so listing runs never parses metrics.log. */
+  bestValPerplexity: z.number().positive().optional(),
 });
 export type RunRecord = z.infer<typeof runFileSchema>;
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { FileSystem } from '../fs/file-system';
+import type { FileStat, FileSystem } from '../fs/file-system';
 import { removeTree } from '../fs/fs-utils';
 import { StoreError } from './store-error';
 
@@ -35,7 +35,15 @@ export async function discardStaging(fs: FileSystem, staging: string): Promise<v
   }
 }
 
-/** Removes a folder atomically from the listing's point of view, then deletes its contents. */
+/** What `lstat` says of a run or dataset id that a delete may remove: a folder, or a link standing in for one. */
+export function isDeletableFolder(st: FileStat | undefined): boolean {
+  return st?.kind === 'directory' || st?.kind === 'symlink';
+}
+
+/**
+ * Removes a folder atomically from the listing's point of view, then deletes its contents. When
+ * `path` is a symbolic link the rename moves the link itself, and `removeTree` unlinks it.
+ */
 export async function removeAtomically(fs: FileSystem, path: string): Promise<void> {
   const trash = join(dirname(path), `${TRASH_MARK}${basename(path)}-${randomBytes(4).toString('hex')}`);
   await fs.rename(path, trash);

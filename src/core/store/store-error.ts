@@ -43,12 +43,39 @@ const SENTENCES: Record<StoreErrorCode, string> = {
   CorruptCheckpoint: 'The checkpoint is damaged.',
 };
 
+/** How a damaged file of a run or dataset is damaged (the `reason` detail), completing "run.json …". */
+const REASONS: Record<string, string> = {
+  Missing: 'is missing',
+  InvalidJson: 'is not valid JSON',
+  InvalidSchema: 'does not hold the fields RNN Lab expects',
+  IdMismatch: 'belongs to another item (its id differs)',
+  SizeMismatch: 'no longer has the size it had when imported',
+  NotAFile: 'is not a regular file',
+  NotALog: 'does not start like an RNN Lab log',
+  Unreadable: 'cannot be read',
+};
+
+const DAMAGED: Partial<Record<StoreErrorCode, string>> = {
+  CorruptRun: 'This run is damaged',
+  CorruptDataset: 'This dataset is damaged',
+  CorruptLog: "This run's log is damaged",
+};
+
+/** The sentence names the damaged file when the details say which one ("This run is damaged: run.json is not valid JSON."). */
+function sentence(code: StoreErrorCode, details: Record<string, unknown> | undefined): string {
+  const prefix = DAMAGED[code];
+  const file = details?.file;
+  if (prefix === undefined || typeof file !== 'string') return SENTENCES[code];
+  const reason = typeof details?.reason === 'string' ? REASONS[details.reason] : undefined;
+  return `${prefix}: ${file} ${reason ?? 'is damaged'}.`;
+}
+
 /** A project-store failure: a stable code for tests and the UI, and the paths/ids involved. */
 export class StoreError extends AppError {
   declare readonly code: StoreErrorCode;
 
   constructor(code: StoreErrorCode, details?: Record<string, unknown>, cause?: unknown) {
-    super(code, SENTENCES[code], details);
+    super(code, sentence(code, details), details);
     this.name = 'StoreError';
     if (cause !== undefined) this.cause = cause;
   }

@@ -40,7 +40,8 @@ export type WorkerMessage =
   /** Acknowledges `pause` and `step`: the trainer is idle between two minibatches. */
   | { type: 'paused'; progress: RunProgress }
   | { type: 'finished'; outcome: FinishOutcome; progress: RunProgress; message: string; divergence: NonFiniteReportDto | null }
-  | { type: 'failed'; message: string; stack: string | null };
+  /** `code`: the error's code, when it had one (`DiskFull` leaves the run interrupted, not failed). */
+  | { type: 'failed'; message: string; stack: string | null; code?: string };
 
 /** The host's end of a trainer, whatever carries it. */
 export interface TrainerChannel {

@@ -133,7 +133,8 @@ export class RunExecutor {
       await this.loop();
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      this.post({ type: 'failed', message: e.message, stack: e.stack ?? null });
+      const code = (err as { code?: unknown } | null)?.code;
+      this.post({ type: 'failed', message: e.message, stack: e.stack ?? null, ...(typeof code === 'string' && { code }) });
     } finally {
       await this.metricsLog?.close();
       await this.samplesLog?.close();

@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { MetricRecord, NonFiniteReportDto, RunEvent, RunProgress, RunState, SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
-import { readRun, readRunConfig, setRunState } from '../store/runs';
+import { readRun, readRunConfig, recordBestValPerplexity, setRunState } from '../store/runs';
 import { IMPORTED_DATASET_ID } from '../export/import-weights';
 import type { RunRecord } from '../store/schemas';
 import { toMetricRecord } from '../services/run-files';
@@ -367,6 +367,7 @@ export class TrainingHost implements LiveRuns {
           if (dto) a.events.metrics.push(dto);
         }
         a.events.samples.push(...m.samples);
+        this.noteBestVal(a, m.metrics);
         this.scheduleEvent(a);
         break;
       case 'paused':
@@ -391,6 +392,10 @@ export class TrainingHost implements LiveRuns {
     if (final?.type === 'finished') {
       ({ state, message } = this.finishedState(a, final.outcome, final.message));
       divergence = final.divergence;
+    } else if (final?.type === 'failed' && final.code === 'DiskFull') {
+      // nothing is wrong with the run: its temp files are gone and its last checkpoint is whole
+      state = 'interrupted';
+      message = `Training stopped: ${final.message} Resume continues from the last good checkpoint.`;
     } else if (final?.type === 'failed') {
       state = 'failed';
       message = `Training failed: ${final.message}`;
@@ -442,6 +447,20 @@ export class TrainingHost implements LiveRuns {
       }
     });
     return a.writes;
+  }
+
+  /** Keeps run.json's best validation perplexity current (the trainer logged the records already). */
+  private noteBestVal(a: Active, metrics: readonly MetricRecord[]): void {
+    let best = Infinity;
+    for (const r of metrics) if (r.kind === 'val' && typeof r.perplexity === 'number' && r.perplexity < best) best = r.perplexity;
+    if (!Number.isFinite(best)) return;
+    a.writes = a.writes.then(async () => {
+      try {
+        await recordBestValPerplexity(this.fs, a.projectDir, a.runId, best);
+      } catch (e) {
+        this.onError(e);
+      }
+    });
   }
 
   private notifyIdle(key: string): void {

@@ -12,7 +12,10 @@ export type ExportErrorCode =
   | 'NonFiniteWeight'
   | 'InvalidJson'
   | 'UnsupportedFormat'
-  | 'UnreadableFile';
+  | 'UnreadableFile'
+  | 'NotAFile'
+  | 'FileTooLarge'
+  | 'InvalidWeightsFile';
 
 const SENTENCES: Record<ExportErrorCode, string> = {
   InvalidConfig: 'The model configuration (config.json) is not one RNN Lab can build.',
@@ -26,6 +29,9 @@ const SENTENCES: Record<ExportErrorCode, string> = {
   InvalidJson: 'The file is not a valid RNN Lab model export.',
   UnsupportedFormat: 'That export format is not supported.',
   UnreadableFile: 'A file to import could not be read.',
+  NotAFile: 'A file to import is not a regular file (a folder, a device or a pipe).',
+  FileTooLarge: 'A file to import is larger than RNN Lab reads.',
+  InvalidWeightsFile: 'The weights file is not a safetensors file RNN Lab can read.',
 };
 
 export class ExportError extends AppError {
