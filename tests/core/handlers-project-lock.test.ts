@@ -7,6 +7,8 @@ import { createAppHandlers } from '../../src/core/app-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { createExportHandlers } from '../../src/core/handlers/export-handlers';
 import { createDataHandlers } from '../../src/core/handlers/runs-handlers';
+import { createDemoHandlers } from '../../src/core/handlers/demo-handlers';
+import { DEMO_RUNS } from '../../src/core/demo/demo-recipe';
 import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
 import { guardWrites, WRITE_CHANNELS } from '../../src/core/handlers/write-guard';
 import { createProjectServices } from '../../src/core/project-services';
@@ -21,6 +23,7 @@ import type { Envelope } from '../../src/shared/errors';
 import type { Handlers } from '../../src/shared/ipc/handlers';
 import { unavailableHandlers } from '../helpers/unavailable-handlers';
 import { diskTrainingProject } from './training-fixtures';
+import { RESOURCES } from './demo-helpers';
 
 const event: InvokeEventLike = { sender: { id: 1 }, senderFrame: { url: 'file:///app/index.html', parent: null } };
 const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)']);
@@ -40,6 +43,7 @@ function app() {
       ...createDataHandlers({ fs, emit: () => {}, live: host }),
       ...createTrainingHandlers({ host }),
       ...createExportHandlers({ fs, chooseSavePath: async () => null }),
+      ...createDemoHandlers({ fs, appDataDir: appData, resourcesDir: RESOURCES, services }),
     } as Handlers,
     writer,
   );
@@ -93,6 +97,28 @@ describe('crash recovery when the app opens a project', () => {
     await a.value('projects:open', { dir: p.dir });
     await a.value('runs:stop', { projectDir: p.dir, runId: p.runId });
     expect((await readRun(p.fs, p.dir, p.runId)).state).toBe('done');
+    await a.writer.releaseAll();
+  }, 30_000);
+});
+
+describe('crash recovery when the app opens the demo project', () => {
+  it('takes the demo copy’s lock and marks its run left running as interrupted', async () => {
+    const a = app();
+    const first = await a.value<OpenedProject>('demo:open', undefined);
+    expect(first.readOnly).toBeNull();
+    expect(await readLockHolder(first.project.dir)).toMatchObject({ pid: process.pid });
+    const other = await diskTrainingProject();
+    await a.value('projects:open', { dir: other.dir }); // the demo's lock goes
+    const runId = DEMO_RUNS[0]!.id;
+    const runJson = join(first.project.dir, 'runs', runId, 'run.json');
+    writeFileSync(runJson, JSON.stringify({ ...JSON.parse(readFileSync(runJson, 'utf8')), state: 'running', finished: null }));
+    const stray = join(first.project.dir, 'runs', runId, '.run.json.tmp-0badf00d');
+    writeFileSync(stray, 'half');
+
+    const again = await a.value<OpenedProject>('demo:open', undefined);
+    expect(again.project.dir).toBe(first.project.dir);
+    expect(again.runs.find((r) => r.id === runId)?.state).toBe('interrupted');
+    expect(existsSync(stray)).toBe(false);
     await a.writer.releaseAll();
   }, 30_000);
 });
