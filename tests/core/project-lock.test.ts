@@ -68,11 +68,14 @@ describe('project lock', () => {
     for (const a of both) if (a.ok) await a.lock.release();
   });
 
-  it('reports a live holder on this host', async () => {
+  it('reports a live holder on this host, even one too busy to refresh its lock for a while', async () => {
     const dir = folder();
     const holder = { pid: sleeper.pid!, host: hostname(), since: '2026-01-02T03:04:05.000Z' };
     plant(dir, holder);
     expect(await acquireProjectLock(dir)).toEqual({ ok: false, holder });
+    const t = new Date(Date.now() - 6000);
+    utimesSync(join(dir, LOCK_DIR), t, t);
+    expect(await acquireProjectLock(dir, { staleMs: 5000 })).toEqual({ ok: false, holder });
   });
 
   it('reports a holder on another host while it refreshes the lock, and takes the lock once it stops', async () => {

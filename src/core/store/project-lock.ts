@@ -4,9 +4,10 @@
  * inside names the holder (pid, host, since) so whoever is refused can say who writes.
  *
  * A lock is stale, and taken over, when its pid is dead on this host (at once), or when nobody has
- * refreshed it for `staleMs` (a holder on another host that crashed, or a pid reused after a
- * reboot). A dead holder's lock is broken under a second, short-lived lock, so two processes that
- * both find it dead cannot both take it.
+ * refreshed it for `staleMs` (a holder on another host that crashed). A live pid on this host gets
+ * ten times longer (it may be busy, the command line trains on its main thread), and only then is
+ * taken to be a pid reused after a reboot. A dead holder's lock is broken under a second,
+ * short-lived lock, so two processes that both find it dead cannot both take it.
  */
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs';
@@ -21,6 +22,8 @@ const BREAK_DIR = '.rnnlab-lock-break';
 const OWNER_FILE = 'owner.json';
 /** How long an unrefreshed lock stays valid; the holder refreshes it every `staleMs / 6`. */
 export const DEFAULT_STALE_MS = 60_000;
+/** How many times `staleMs` a live process on this host may go without refreshing its lock. */
+const LIVE_HOLDER_PATIENCE = 10;
 
 export interface LockHolder {
   pid: number;
@@ -137,7 +140,7 @@ export async function acquireProjectLock(dir: string, options: LockOptions = {})
       release = await lockfile.lock(join(root, LOCK_DIR), {
         lockfilePath: join(root, LOCK_DIR),
         realpath: false,
-        stale: staleMs,
+        stale: found !== null && found.host === hostname() && isProcessAlive(found.pid) ? staleMs * LIVE_HOLDER_PATIENCE : staleMs,
         update: staleMs / 6,
         retries: 0,
         fs: lockFs(holder),
