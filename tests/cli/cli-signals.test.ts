@@ -22,26 +22,28 @@ beforeAll(() => {
 });
 
 describe('rnn-lab train stopped by a signal', () => {
-  it('checkpoints and leaves the run interrupted on SIGTERM, and resume finishes it', async () => {
-    const project = join(root, 'sigterm.rnnlab');
-    const child = cli(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '400', '--json']);
-    const runId = (await child.waitFor((l) => l.type === 'run')).run as string;
-    await child.waitFor((l) => l.type === 'epoch');
-    child.proc.kill('SIGTERM');
-    const exit = await child.exit;
-    expect(exit).toEqual({ code: 143, signal: null });
-    expect(child.stderr).toMatch(/received SIGTERM; saving a checkpoint/);
-    expect(child.lines.at(-1)).toMatchObject({ type: 'summary', run: runId, state: 'interrupted' });
-    expect((await readRun(fs, project, runId)).state).toBe('interrupted');
-    const { checkpoints } = await listCheckpoints(fs, project, runId);
-    expect(checkpoints.length).toBeGreaterThan(0);
-    const stoppedAt = (child.lines.at(-1) as { epochs: number }).epochs;
-    expect(stoppedAt).toBeLessThan(400);
-    expect(await readLockHolder(project)).toBeNull();
+  for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    it(`checkpoints and leaves the run interrupted on ${signal}, and resume finishes it`, async () => {
+      const project = join(root, `${signal}.rnnlab`);
+      const child = cli(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '400', '--json']);
+      const runId = (await child.waitFor((l) => l.type === 'run')).run as string;
+      await child.waitFor((l) => l.type === 'epoch');
+      child.proc.kill(signal);
+      const exit = await child.exit;
+      expect(exit).toEqual({ code: status, signal: null });
+      expect(child.stderr).toMatch(new RegExp(`received ${signal}; saving a checkpoint`));
+      expect(child.lines.at(-1)).toMatchObject({ type: 'summary', run: runId, state: 'interrupted' });
+      expect((await readRun(fs, project, runId)).state).toBe('interrupted');
+      const { checkpoints } = await listCheckpoints(fs, project, runId);
+      expect(checkpoints.length).toBeGreaterThan(0);
+      const stoppedAt = (child.lines.at(-1) as { epochs: number }).epochs;
+      expect(stoppedAt).toBeLessThan(400);
+      expect(await readLockHolder(project)).toBeNull();
 
-    const out: string[] = [];
-    const resumed = await main(['resume', '--project', project, '--run', runId, '--epochs', String(stoppedAt + 2), '--json'], { out: (l) => out.push(l), err: () => {} });
-    expect(resumed).toBe(0);
-    expect(JSON.parse(out.at(-1)!)).toMatchObject({ type: 'summary', state: 'done', epochs: stoppedAt + 2 });
-  }, 60_000);
+      const out: string[] = [];
+      const resumed = await main(['resume', '--project', project, '--run', runId, '--epochs', String(stoppedAt + 2), '--json'], { out: (l) => out.push(l), err: () => {} });
+      expect(resumed).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ type: 'summary', state: 'done', epochs: stoppedAt + 2 });
+    }, 60_000);
+  }
 });
