@@ -2,7 +2,9 @@
  * `rnn-lab <command> [flags]`: the headless command line over src/core. Each command is one entry
  * of the table below (src/cli/commands/*.ts). Exit codes: 0 success, 1 failure (including a run
  * that diverged or failed), 2 usage errors (unknown flag, out-of-range value, missing file — one
- * line on stderr naming the flag), 130 training interrupted by Ctrl-C (resume continues it).
+ * line on stderr naming the flag), 3 the project is locked by another RNN Lab process (the line
+ * names its pid, host and since when), 130 training interrupted by Ctrl-C (129 SIGHUP, 143
+ * SIGTERM; resume continues it).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from './command';
@@ -15,7 +17,9 @@ import { runsCommand } from './commands/runs';
 import { scoreCommand } from './commands/score';
 import { trainCommand } from './commands/train';
 import type { CliIo } from './io';
+import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
+import { ProjectLockError } from '../core/store/project-lock-error';
 
 export type { CliIo } from './io';
 export { UsageError } from './usage-error';
@@ -73,7 +77,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(`rnn-lab ${name}: ${err.message}`);
       return 2;
     }
+    if (err instanceof ProjectLockError) {
+      io.err(`rnn-lab ${name}: ${err.message}`);
+      return 3;
+    }
     io.err(`rnn-lab ${name}: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
+  } finally {
+    await releaseProjectLocks();
   }
 }

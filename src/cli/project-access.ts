@@ -7,6 +7,9 @@ import { importDataset } from '../core/datasets/import-dataset';
 import type { FileSystem } from '../core/fs/file-system';
 import { listDatasets } from '../core/store/datasets';
 import { createProject, readProjectInfo } from '../core/store/project';
+import { acquireProjectLock, type ProjectLock } from '../core/store/project-lock';
+import { ProjectLockError } from '../core/store/project-lock-error';
+import { recoverProject } from '../core/store/recover-project';
 import { readRun } from '../core/store/runs';
 import type { DatasetRecord, RunRecord } from '../core/store/schemas';
 import { StoreError } from '../core/store/store-error';
@@ -74,4 +77,26 @@ export async function findRun(fs: FileSystem, projectDir: string, runId: string)
     if (e instanceof StoreError && (e.code === 'NotFound' || e.code === 'InvalidId')) throw new UsageError(`--run: no run "${runId}" in ${projectDir}`);
     throw e;
   }
+}
+
+const held = new Set<ProjectLock>();
+
+/**
+ * Takes the project's writer lock for this command (throws `ProjectLocked`, naming the holder,
+ * when another process has it), then recovers what a crashed writer left: runs still marked
+ * running become interrupted and stray temp files go. `main` releases it when the command ends.
+ */
+export async function lockProject(fs: FileSystem, projectDir: string): Promise<ProjectLock> {
+  const attempt = await acquireProjectLock(projectDir);
+  if (!attempt.ok) throw new ProjectLockError('ProjectLocked', projectDir, attempt.holder);
+  held.add(attempt.lock);
+  await recoverProject(fs, projectDir);
+  return attempt.lock;
+}
+
+/** Releases every lock the command took (also after a failure). */
+export async function releaseProjectLocks(): Promise<void> {
+  const locks = [...held];
+  held.clear();
+  await Promise.all(locks.map((l) => l.release()));
 }

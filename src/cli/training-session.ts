@@ -2,8 +2,9 @@
  * Trains one run from the command line and reports it: the same training host and executor as
  * the app, with the trainer on this thread (one run needs no worker). Prints one line per epoch
  * (a JSON object with `--json`), a status line on stderr when it is a terminal, and a summary.
- * Ctrl-C checkpoints and leaves the run `interrupted`; `rnn-lab resume` continues it.
+ * Ctrl-C, SIGTERM and SIGHUP checkpoint and leave the run `interrupted`; `rnn-lab resume` continues it.
  */
+import { constants as osConstants } from 'node:os';
 import { NodeFileSystem } from '../core/fs/node-file-system';
 import { readMetrics } from '../core/services/run-files';
 import { inProcessLauncher } from '../core/training/in-process-launcher';
@@ -33,7 +34,9 @@ export interface EpochLine {
 
 const fmt = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined ? '-' : Number(v.toPrecision(digits + 2)).toString());
 
-/** Exit code: 0 finished, 1 diverged or failed, 130 interrupted (Ctrl-C). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Exit code: 0 finished, 1 diverged or failed, 128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP). */
 export async function trainSession(options: SessionOptions, io: CliIo): Promise<number> {
   const fs = new NodeFileSystem();
   const host = new TrainingHost({ fs, launcher: inProcessLauncher(fs), onError: (e) => io.err(`rnn-lab: ${e instanceof Error ? e.message : String(e)}`) });
@@ -68,15 +71,17 @@ export async function trainSession(options: SessionOptions, io: CliIo): Promise<
   };
   const unsubscribe = host.subscribe(onEvent);
 
-  let interrupted = false;
-  const onSigint = () => {
+  // Ctrl-C, a terminal closing (SIGHUP) and a polite kill (SIGTERM, e.g. from a scheduler) all save
+  // a checkpoint and leave the run `interrupted`, so resume continues it.
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
-    interrupted = true;
+    interrupted = signal;
     bar.clear();
-    io.err('rnn-lab: interrupted; saving a checkpoint (resume with rnn-lab resume)…');
+    io.err(`rnn-lab: ${signal === 'SIGINT' ? 'interrupted' : `received ${signal}`}; saving a checkpoint (resume with rnn-lab resume)…`);
     void host.shutdown();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     const { projectDir, runId } = options;
     if (options.resume) await host.resume(projectDir, runId, options.resume);
@@ -103,10 +108,11 @@ export async function trainSession(options: SessionOptions, io: CliIo): Promise<
       io.out(`run ${runId}: ${run.state}${run.message ? ` — ${run.message}` : ''}`);
       io.out(`  ${epochs} epochs, ${steps} updates, ${duration(elapsed)} on ${host.kernelsOf(projectDir, runId) ?? '?'} kernels; best val ppl ${fmt(best)}`);
     }
-    if (interrupted || run.state === 'interrupted') return 130;
+    if (interrupted) return 128 + osConstants.signals[interrupted];
+    if (run.state === 'interrupted') return 130;
     return run.state === 'done' ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     unsubscribe();
     bar.clear();
   }

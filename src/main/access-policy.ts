@@ -58,6 +58,8 @@ export interface AccessPolicy {
   record(channel: RequestChannel, request: unknown, response: unknown): void;
   /** A file the user dropped on the window; the preload read its path through webUtils. */
   chooseDropped(path: string): void;
+  /** A project folder the user named outside the window (the command line of a launch). */
+  chooseFolder(path: string): void;
   /** The project requests may name now, or null before one is opened. */
   openProject(): string | null;
 }
@@ -120,6 +122,9 @@ export function createAccessPolicy({ recentDirs }: AccessPolicyOptions): AccessP
     },
     chooseDropped(path) {
       if (path !== '') chosenFiles.add(path);
+    },
+    chooseFolder(path) {
+      if (path !== '') chosenFolders.add(path);
     },
     openProject: () => openDir,
   };

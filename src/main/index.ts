@@ -11,11 +11,14 @@ import { createFileHandlers } from '../core/handlers/files-handlers';
 import { createTrainingHandlers } from '../core/handlers/training-handlers';
 import { createDemoHandlers } from '../core/handlers/demo-handlers';
 import { TrainingHost } from '../core/training/training-host';
+import { ProjectWriter } from '../core/project-writer';
+import { guardWrites } from '../core/handlers/write-guard';
 import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
 import { createDialogHandlers } from './dialogs';
 import { createAccessPolicy } from './access-policy';
+import { projectDirFromArgv } from './launch-args';
 import type { EmitEvent, Handlers } from '../shared/ipc/handlers';
 
 const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
@@ -27,6 +30,10 @@ const appUrl = devUrl ?? pathToFileURL(indexFile).href;
 const RESOURCES_FROM_MAIN = '../../resources';
 const resourcesDir = app.isPackaged ? process.resourcesPath : fileURLToPath(new URL(RESOURCES_FROM_MAIN, import.meta.url));
 
+// One app process at a time: a second launch hands its argv to this one and quits.
+const isPrimary = app.requestSingleInstanceLock();
+if (!isPrimary) app.exit(0);
+
 let mainWindow: BrowserWindow | null = null;
 
 const emit: EmitEvent = (channel, payload) => {
@@ -37,6 +44,27 @@ const fs = new NodeFileSystem();
 
 // Trainers are worker threads (out/main/trainer-worker.js); leave a core for the window.
 const training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event), maxConcurrent: Math.max(1, Math.min(4, availableParallelism() - 1)) });
+// The project the window shows holds its writer lock; one another process holds opens read-only.
+const writer = new ProjectWriter({ fs, live: training });
+
+// Requests may name only the open project and paths the user chose (or a recent project to open).
+let recentDirs: () => Promise<readonly string[]> = () => Promise.resolve([]);
+const policy = createAccessPolicy({ recentDirs: () => recentDirs() });
+
+/** A project named on the command line is the user's choice: the window may open it. */
+function requestOpen(dir: string): void {
+  policy.chooseFolder(dir);
+  emit('projects:openRequested', { dir });
+}
+
+app.on('second-instance', (_event, argv, workingDirectory) => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+  const dir = projectDirFromArgv(argv, workingDirectory);
+  if (dir !== null) requestOpen(dir);
+});
 
 function createWindow(saved: WindowState | null): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions(preloadPath, saved ?? undefined));
@@ -59,18 +87,21 @@ function createWindow(saved: WindowState | null): BrowserWindow {
     return { action: decision.action };
   });
   win.once('ready-to-show', () => win.show());
+  const launched = projectDirFromArgv(process.argv, process.cwd());
+  if (launched !== null) contents.once('did-finish-load', () => requestOpen(launched));
   void (devUrl ? win.loadURL(devUrl) : win.loadFile(indexFile));
   return win;
 }
 
 app.whenReady().then(async () => {
+  if (!isPrimary) return;
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionRequestDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionCheckDecision(permission));
 
   const dialogs = createDialogHandlers(() => mainWindow, dialog);
   const chooseSavePath = async (purpose: SavePurpose, suggestedName: string) => (await dialogs['dialog:saveFile']({ purpose, suggestedName })).path;
-  const projectServices = createProjectServices(app.getPath('userData'));
-  const handlers: Handlers = {
+  const projectServices = createProjectServices(app.getPath('userData'), fs, writer);
+  const handlers: Handlers = guardWrites({
     ...createAppHandlers({
       services: projectServices,
       documentsDir: app.getPath('documents'),
@@ -88,10 +119,9 @@ app.whenReady().then(async () => {
       await shell.openExternal(url);
       return { opened: true };
     },
-  };
+  }, writer);
   const trusted = { webContentsId: () => mainWindow?.webContents.id, ...(devUrl ? { devOrigin: devUrl } : { fileUrl: appUrl }) };
-  // Requests may name only the open project and paths the user chose (or a recent project to open).
-  const policy = createAccessPolicy({ recentDirs: async () => (await projectServices.recent.list()).map((r) => r.dir) });
+  recentDirs = async () => (await projectServices.recent.list()).map((r) => r.dir);
   registerIpc(ipcMain, createDispatcher(handlers, senderCheck(trusted), policy));
 
   const saved = await loadWindowState(fs, app.getPath('userData')).catch(() => null);
@@ -106,7 +136,8 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
-// Quitting waits for every trainer to checkpoint; running runs become `interrupted` and resume later.
+// Quitting waits for every trainer to checkpoint (running runs become `interrupted` and resume
+// later), then lets the project locks go.
 let trainingSaved = false;
 app.on('before-quit', (event) => {
   if (trainingSaved) return;
@@ -114,6 +145,7 @@ app.on('before-quit', (event) => {
   void training
     .shutdown()
     .catch((e: unknown) => console.error('[quit] saving training state failed', e))
+    .then(() => writer.releaseAll())
     .finally(() => {
       trainingSaved = true;
       app.quit();

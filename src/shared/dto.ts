@@ -36,11 +36,17 @@ export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
 export const runSummarySchema = z.object({ id: z.string(), name: z.string(), state: z.string() });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
+/** The other process writing to a project (null fields: it has not recorded itself yet). */
+export const projectHolderSchema = z.object({ pid: z.number().int().nullable(), host: z.string().nullable(), since: z.string().nullable() });
+export type ProjectHolder = z.infer<typeof projectHolderSchema>;
+
 export const openedProjectSchema = z.object({
   project: projectSummarySchema,
   datasets: z.array(datasetSummarySchema),
   runs: z.array(runSummarySchema),
   problems: z.array(problemSchema),
+  /** Set when another RNN Lab process holds the project's writer lock: it opened read-only. */
+  readOnly: projectHolderSchema.nullable().optional(),
 });
 export type OpenedProject = z.infer<typeof openedProjectSchema>;
 

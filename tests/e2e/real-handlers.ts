@@ -12,6 +12,8 @@ import { createTrainingHandlers } from '../../src/core/handlers/training-handler
 import { createDemoHandlers } from '../../src/core/handlers/demo-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { TrainingHost } from '../../src/core/training/training-host';
+import { ProjectWriter } from '../../src/core/project-writer';
+import { guardWrites } from '../../src/core/handlers/write-guard';
 import type { EmitEvent, Handlers } from '../../src/shared/ipc/handlers';
 
 const RESOURCES = resolve(import.meta.dirname, '../../resources');
@@ -31,13 +33,15 @@ export interface RealBackend {
 
 export function realBackend(appData: string, documents: string, dialogs: ScriptedDialogs = {}): RealBackend {
   let training: TrainingHost | null = null;
+  let writer: ProjectWriter | null = null;
   return {
     handlers: (emit) => {
       const fs = new NodeFileSystem();
       training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event) });
-      const services = createProjectServices(appData);
+      writer = new ProjectWriter({ fs, live: training });
+      const services = createProjectServices(appData, fs, writer);
       const chooseSavePath = async (_purpose: string, name: string) => dialogs.savePath?.(name) ?? null;
-      return {
+      return guardWrites({
         ...createAppHandlers({ services, documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
         ...createDataHandlers({ fs, emit, live: training }),
         ...createTrainingHandlers({ host: training }),
@@ -48,10 +52,11 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
         'dialog:pickFile': async () => ({ path: dialogs.pickFile?.() ?? null }),
         'dialog:saveFile': async ({ suggestedName }) => ({ path: dialogs.savePath?.(suggestedName) ?? null }),
         'shell:openExternal': async () => ({ opened: false }),
-      };
+      }, writer);
     },
     shutdown: async () => {
       await training?.shutdown();
+      await writer?.releaseAll();
     },
   };
 }

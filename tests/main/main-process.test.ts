@@ -18,6 +18,7 @@ const m = vi.hoisted(() => {
     loadFile: vi.fn(async () => {}),
     loadURL: vi.fn(async () => {}),
     ready: null as null | (() => void),
+    focus: vi.fn(),
   };
   return state;
 });
@@ -27,6 +28,7 @@ vi.mock('electron', () => {
     webContents = {
       id: 1,
       on: (name: string, fn: (...a: unknown[]) => unknown) => m.contentsHandlers.set(name, fn),
+      once: (name: string, fn: (...a: unknown[]) => unknown) => m.contentsHandlers.set(name, fn),
       setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => (m.openHandler = fn),
       send: vi.fn(),
     };
@@ -37,6 +39,11 @@ vi.mock('electron', () => {
     once() {}
     on() {}
     maximize() {}
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus = m.focus;
     isMaximized() {
       return false;
     }
@@ -55,6 +62,8 @@ vi.mock('electron', () => {
       getVersion: () => '0.0.0-test',
       on: (name: string, fn: (...a: unknown[]) => unknown) => m.appHandlers.set(name, fn),
       quit: vi.fn(),
+      exit: vi.fn(),
+      requestSingleInstanceLock: vi.fn(() => true),
     },
     BrowserWindow,
     ipcMain: {
@@ -119,6 +128,18 @@ describe('main process wiring (electron mocked)', () => {
     m.openExternal.mockClear();
     expect(m.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
     expect(m.openExternal).not.toHaveBeenCalled();
+  });
+
+  it('takes the single-instance lock; a second launch focuses the window and asks it to open the project it names', () => {
+    const send = m.windows[0]!['webContents' as never] as { send: ReturnType<typeof vi.fn> };
+    send.send.mockClear();
+    m.appHandlers.get('second-instance')!({}, ['/opt/RNN Lab/rnn-lab', '--no-sandbox', 'projects/My work.rnnlab/'], '/home/u');
+    expect(m.focus).toHaveBeenCalledOnce();
+    expect(send.send).toHaveBeenCalledWith('projects:openRequested', { dir: '/home/u/projects/My work.rnnlab' });
+    send.send.mockClear();
+    m.appHandlers.get('second-instance')!({}, ['/opt/RNN Lab/rnn-lab'], '/home/u');
+    expect(m.focus).toHaveBeenCalledTimes(2);
+    expect(send.send).not.toHaveBeenCalled();
   });
 
   it('blocks webviews from being attached', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createAccessPolicy } from '../../src/main/access-policy';
+import { createAccessPolicy, type AccessPolicy } from '../../src/main/access-policy';
 import { createDispatcher, senderCheck, type Dispatch, type InvokeEventLike } from '../../src/main/router';
 import { AppError } from '../../src/shared/errors';
 import { requestChannels, requests, type RequestChannel } from '../../src/shared/ipc/contract';
@@ -110,6 +110,7 @@ interface Setup {
   dispatch: Dispatch;
   call(channel: string, payload?: unknown): ReturnType<Dispatch>;
   picks: { folders: string[]; files: string[] };
+  policy: AccessPolicy;
 }
 
 function setup(): Setup {
@@ -117,7 +118,7 @@ function setup(): Setup {
   const handlers = fakeHandlers(picks);
   const policy = createAccessPolicy({ recentDirs: async () => (await handlers['projects:recent'](undefined)).map((r) => r.dir) });
   const dispatch = createDispatcher(handlers, senderCheck({ webContentsId: () => 7, fileUrl: APP }), policy);
-  return { handlers, dispatch, picks, call: (channel, payload) => dispatch(fromApp, channel, payload) };
+  return { handlers, dispatch, picks, policy, call: (channel, payload) => dispatch(fromApp, channel, payload) };
 }
 
 /** The user picks OPEN in the folder dialog and opens it, then picks every file the samples name. */
@@ -249,6 +250,14 @@ describe('access policy through the router', () => {
     expect(await fresh.call('projects:open', { dir: RECENT })).toMatchObject({ ok: true });
     expect(await fresh.call('runs:list', { projectDir: RECENT })).toMatchObject(ran);
     expect(await fresh.call('projects:open', { dir: RECENT })).toMatchObject({ ok: true });
+  });
+
+  it('opens a project named on the command line of a launch, and no other', async () => {
+    const fresh = setup();
+    fresh.policy.chooseFolder(OPEN);
+    expect(await fresh.call('projects:open', { dir: OPEN })).toMatchObject({ ok: true });
+    expect(await fresh.call('runs:list', { projectDir: OPEN })).toMatchObject(ran);
+    expect(await fresh.call('projects:open', { dir: OTHER })).toMatchObject(refused);
   });
 
   it('ignores a cancelled folder or file dialog', async () => {

@@ -3,7 +3,7 @@ import { setRunState } from '../../core/store/runs';
 import { runConfigFields } from '../../shared/run-config';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { findRun, openProjectDir } from '../project-access';
+import { findRun, lockProject, openProjectDir } from '../project-access';
 import { trainSession } from '../training-session';
 import { UsageError } from '../usage-error';
 
@@ -33,6 +33,7 @@ export const resumeCommand: Command = {
     checkRange('lr', lr);
     const fs = new NodeFileSystem();
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
+    await lockProject(fs, projectDir); // released when the command ends
     const runId = str(f, 'run')!;
     const run = await findRun(fs, projectDir, runId);
     // still marked running: the process that trained it ended without saving (this one trains it now)

@@ -2,7 +2,7 @@ import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { RunsService } from '../../core/services/runs-service';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { datasetForFile, openOrCreateProject } from '../project-access';
+import { datasetForFile, lockProject, openOrCreateProject } from '../project-access';
 import { runConfigFlagTable, runConfigFromFlags } from '../run-flags';
 import { trainSession } from '../training-session';
 import { UsageError } from '../usage-error';
@@ -22,6 +22,7 @@ export const trainCommand: Command = {
     runConfigFromFlags(f, 'pending'); // refuse bad settings before anything is written
     const fs = new NodeFileSystem();
     const projectDir = await openOrCreateProject(fs, str(f, 'project')!);
+    await lockProject(fs, projectDir); // released when the command ends
     const { dataset, reused } = await datasetForFile(fs, projectDir, str(f, 'data')!);
     const config = runConfigFromFlags(f, dataset.id);
     const runs = new RunsService({ fs });

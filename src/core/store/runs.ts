@@ -142,21 +142,32 @@ export interface StatePatch {
   message?: string;
 }
 
-/** Moves a run to `state` if the transition is allowed, stamping started/finished times. */
-export async function setRunState(fs: FileSystem, dir: string, id: string, state: RunState, patch: StatePatch = {}): Promise<RunRecord> {
-  const run = await readRun(fs, dir, id);
-  if (!canTransition(run.state, state)) throw new StoreError('BadTransition', { id, from: run.state, to: state });
-  const now = new Date().toISOString();
-  const next: RunRecord = {
-    ...run,
-    state,
-    updated: now,
-    started: run.started ?? (state === 'running' ? now : null),
-    finished: ['done', 'failed', 'diverged'].includes(state) ? now : null,
-  };
-  if (patch.message !== undefined) next.message = patch.message.slice(0, 2000);
-  else delete next.message;
-  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), next);
+/**
+ * run.json is read, changed and rewritten by several callers (the training host's state changes,
+ * a rename from the UI, the kernels note); each change runs behind the previous one for the same
+ * file, so none of them writes over another's update. (Other processes are kept out by the
+ * project lock.)
+ */
+const runFileQueues = new WeakMap<FileSystem, Map<string, Promise<unknown>>>();
+
+/** Applies `change` to the current run.json, after every earlier change to the same file has landed. */
+export function updateRunFile(fs: FileSystem, dir: string, id: string, change: (run: RunRecord) => RunRecord | null): Promise<RunRecord> {
+  const path = runFile(dir, id, RUN_FILE);
+  let queues = runFileQueues.get(fs);
+  if (!queues) runFileQueues.set(fs, (queues = new Map()));
+  const previous = queues.get(path) ?? Promise.resolve();
+  const next = previous.then(async () => {
+    const run = await readRun(fs, dir, id);
+    const changed = change(run);
+    if (changed === null) return run;
+    await writeJsonAtomic(fs, path, changed);
+    return changed;
+  });
+  const settled = next.catch(() => undefined);
+  queues.set(path, settled);
+  void settled.then(() => {
+    if (queues.get(path) === settled) queues.delete(path);
+  });
   return next;
 }
 
@@ -166,19 +177,37 @@ export async function setRunState(fs: FileSystem, dir: string, id: string, state
  */
 export async function recordBestValPerplexity(fs: FileSystem, dir: string, id: string, perplexity: number): Promise<boolean> {
   if (!Number.isFinite(perplexity) || perplexity <= 0) return false;
-  const run = await readRun(fs, dir, id);
-  if (run.bestValPerplexity !== undefined && run.bestValPerplexity <= perplexity) return false;
-  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), { ...run, bestValPerplexity: perplexity });
-  return true;
+  let changed = false;
+  await updateRunFile(fs, dir, id, (run) => {
+    if (run.bestValPerplexity !== undefined && run.bestValPerplexity <= perplexity) return null;
+    changed = true;
+    return { ...run, bestValPerplexity: perplexity };
+  });
+  return changed;
 }
 
-export async function renameRun(fs: FileSystem, dir: string, id: string, name: string): Promise<RunRecord> {
-  const run = await readRun(fs, dir, id);
+/** Moves a run to `state` if the transition is allowed, stamping started/finished times. */
+export function setRunState(fs: FileSystem, dir: string, id: string, state: RunState, patch: StatePatch = {}): Promise<RunRecord> {
+  return updateRunFile(fs, dir, id, (run) => {
+    if (!canTransition(run.state, state)) throw new StoreError('BadTransition', { id, from: run.state, to: state });
+    const now = new Date().toISOString();
+    const next: RunRecord = {
+      ...run,
+      state,
+      updated: now,
+      started: run.started ?? (state === 'running' ? now : null),
+      finished: ['done', 'failed', 'diverged'].includes(state) ? now : null,
+    };
+    if (patch.message !== undefined) next.message = patch.message.slice(0, 2000);
+    else delete next.message;
+    return next;
+  });
+}
+
+export function renameRun(fs: FileSystem, dir: string, id: string, name: string): Promise<RunRecord> {
   const clean = name.trim();
-  if (clean.length === 0 || clean.length > 200 || /[\u0000-\u001f]/.test(clean)) throw new StoreError('InvalidName', { name: name.slice(0, 100) });
-  const next: RunRecord = { ...run, name: clean, updated: new Date().toISOString() };
-  await writeJsonAtomic(fs, runFile(dir, id, RUN_FILE), next);
-  return next;
+  if (clean.length === 0 || clean.length > 200 || /[\u0000-\u001f]/.test(clean)) return Promise.reject(new StoreError('InvalidName', { name: name.slice(0, 100) }));
+  return updateRunFile(fs, dir, id, (run) => ({ ...run, name: clean, updated: new Date().toISOString() }));
 }
 
 /**
@@ -191,12 +220,16 @@ export async function deleteRun(fs: FileSystem, dir: string, id: string): Promis
   await removeAtomically(fs, folder);
 }
 
-/** After an app crash: runs still marked `running` become `interrupted`. Returns their ids. */
-export async function markInterruptedRuns(fs: FileSystem, dir: string): Promise<string[]> {
+/**
+ * After a crash: runs still marked `running` become `interrupted` (resume continues them from
+ * their last checkpoint). Only the process holding the project lock may call this; `isLive` names
+ * the runs that process is itself training, which are left alone. Returns the ids it marked.
+ */
+export async function markInterruptedRuns(fs: FileSystem, dir: string, isLive: (id: string) => boolean = () => false): Promise<string[]> {
   const { runs } = await listRuns(fs, dir);
   const ids: string[] = [];
   for (const run of runs) {
-    if (run.state !== 'running') continue;
+    if (run.state !== 'running' || isLive(run.id)) continue;
     await setRunState(fs, dir, run.id, 'interrupted', { message: 'The app stopped while this run was training.' });
     ids.push(run.id);
   }

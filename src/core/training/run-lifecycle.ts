@@ -1,8 +1,6 @@
 /** Run-state writes the training host makes beyond the store's plain transitions. */
 import type { FileSystem } from '../fs/file-system';
-import { writeJsonAtomic } from '../store/json-file';
-import { RUN_FILE, runFile } from '../store/layout';
-import { readRun, setRunState } from '../store/runs';
+import { setRunState, updateRunFile } from '../store/runs';
 import { runFileSchema, type RunRecord, type RunState } from '../store/schemas';
 
 /** States a resume continues from; `queued` is a start. */
@@ -14,7 +12,6 @@ export function markRunning(fs: FileSystem, dir: string, runId: string): Promise
 
 /** Notes in run.json which kernels train the run (shown with the run's details). */
 export async function stampKernels(fs: FileSystem, dir: string, runId: string, kernels: string): Promise<void> {
-  const run = await readRun(fs, dir, runId);
-  if (run.kernels === kernels.slice(0, 200)) return;
-  await writeJsonAtomic(fs, runFile(dir, runId, RUN_FILE), runFileSchema.parse({ ...run, kernels: kernels.slice(0, 200) }));
+  const note = kernels.slice(0, 200);
+  await updateRunFile(fs, dir, runId, (run) => (run.kernels === note ? null : runFileSchema.parse({ ...run, kernels: note })));
 }

@@ -143,6 +143,12 @@ export class TrainingHost implements LiveRuns {
     return this.active.has(keyOf(projectDir, runId));
   }
 
+  /** True while a run of the project trains, is paused in memory, or waits to train. */
+  isProjectBusy(projectDir: string): boolean {
+    const prefix = keyOf(projectDir, '');
+    return [...this.active.keys(), ...this.launching, ...this.queue.map((w) => w.key)].some((key) => key.startsWith(prefix));
+  }
+
   async start(projectDir: string, runId: string): Promise<RunRecord> {
     this.assertOpen();
     const key = keyOf(projectDir, runId);

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { errorMessage, type Bridge } from '../bridge';
-import type { AppInfo, OpenedProject, RecentProject } from '../../shared/dto';
+import type { AppInfo, OpenedProject, ProjectHolder, RecentProject } from '../../shared/dto';
 
 /** The open project, the recent list and the welcome screen's actions. */
 export function defineProjectsStore(bridge: Bridge) {
@@ -13,6 +13,17 @@ export function defineProjectsStore(bridge: Bridge) {
     const error = ref<string | null>(null);
 
     const isOpen = computed(() => current.value !== null);
+    /** The other process writing to the open project, when it opened read-only (writes are refused). */
+    const readOnly = computed<ProjectHolder | null>(() => current.value?.readOnly ?? null);
+    const readOnlyMessage = computed(() => {
+      const h = readOnly.value;
+      if (!h) return null;
+      const who = h.pid === null ? 'Another RNN Lab process' : `Another RNN Lab process (pid ${h.pid}${h.host ? ` on ${h.host}` : ''})`;
+      return `${who} is writing to this project; it is open read-only.`;
+    });
+
+    // a second launch of the app, or this one's command line, names a project to open
+    bridge.projects.onOpenRequested(({ dir }) => void open(dir));
 
     async function load(): Promise<void> {
       await attempt(async () => {
@@ -78,7 +89,7 @@ export function defineProjectsStore(bridge: Bridge) {
       }
     }
 
-    return { info, recent, current, busy, error, isOpen, load, create, open, openDemo, pickAndOpen, pickLocation, forget, close };
+    return { info, recent, current, busy, error, isOpen, readOnly, readOnlyMessage, load, create, open, openDemo, pickAndOpen, pickLocation, forget, close };
   });
 }
 

@@ -136,6 +136,8 @@ export const preloadRequests = {
 
 export const events = {
   'projects:changed': z.object({ dir: z.string() }),
+  /** The app was launched (or launched again) naming a project folder: the window opens it. */
+  'projects:openRequested': z.object({ dir: z.string() }),
   'runs:update': runEventSchema,
   'datasets:importProgress': importProgressSchema,
 } as const;
