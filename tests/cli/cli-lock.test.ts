@@ -54,6 +54,18 @@ describe('one writer per project, between processes', () => {
     expect(await readLockHolder(project)).toBeNull();
   }, 120_000);
 
+  it('refuses an import of weights into a project another live process writes to, with exit 3 naming it', async () => {
+    const project = join(root, 'import.rnnlab');
+    expect(await main(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '1'], { out: () => {}, err: () => {} })).toBe(0);
+    // the holder: a live process on this host (vitest's parent), with a fresh lock
+    mkdirSync(join(project, LOCK_DIR));
+    writeFileSync(join(project, LOCK_DIR, 'owner.json'), JSON.stringify({ pid: process.ppid, host: hostname(), since: new Date().toISOString() }));
+    const err: string[] = [];
+    const code = await main(['import', '--project', project, '--from-json', join(root, 'model.json')], { out: () => {}, err: (l) => err.push(l) });
+    expect(code).toBe(3);
+    expect(err.join('\n')).toMatch(new RegExp(`Another RNN Lab process \\(pid ${process.ppid} on host`));
+  });
+
   it('takes over a lock left by a process that died on this host', async () => {
     const project = join(root, 'stale.rnnlab');
     const made = await main(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '1'], { out: () => {}, err: () => {} });

@@ -3,7 +3,7 @@ import { importWeights, type ImportWeightsRequest } from '../../core/export';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { openProjectDir } from '../project-access';
+import { lockProject, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 
 const flags: FlagTable = {
@@ -34,6 +34,7 @@ export const importCommand: Command = {
     }
     const fs = new NodeFileSystem();
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
+    await lockProject(fs, projectDir); // an import adds a run: one writer at a time; released when the command ends
     const name = str(f, 'name');
     const files: ImportWeightsRequest = json !== undefined
       ? { projectDir, jsonPath: resolve(json) }
