@@ -225,6 +225,21 @@ describe('training host', () => {
     expect(epochs).toEqual(numbers(reference)); // the diverged attempt left no epoch behind
   });
 
+  it('ends a char model whose loss explodes without NaN (GRU, lr 100, clip 0) as diverged, not done, with divergence.json saying so', async () => {
+    const p = await memoryTrainingProject();
+    const id = await p.createRun({ cell: 'gru', clip: 0, lr: 100, hiddenSize: 32, epochs: 3 });
+    const { host, events } = hostFor(p);
+    await host.start(p.dir, id);
+    const run = await host.wait(p.dir, id);
+    expect(run.state).toBe('diverged');
+    expect(run.message).toMatch(/the training loss exploded/);
+    const train = (await readMetrics(p.fs, p.dir, id)).filter((m) => m.kind === 'train');
+    expect(train.every((m) => m.loss !== null && Number.isFinite(m.loss))).toBe(true); // no NaN anywhere
+    const dto = await readJsonFile(p.fs, runFile(p.dir, id, DIVERGENCE_FILE), nonFiniteReportSchema);
+    expect(dto).toMatchObject({ ok: true, value: { where: 'exploding-loss', parameter: null, timeStep: null } });
+    expect(events.at(-1)!.divergence).toMatchObject({ where: 'exploding-loss' });
+  });
+
   it('resumes a run diverged before its first checkpoint from the start with the lower learning rate', async () => {
     const p = await memoryTrainingProject();
     const id = await p.createRun({ cell: 'rnn', nonlinearity: 'relu', clip: 0, lr: 100, hiddenSize: 16, epochs: 2 });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { defaultRunConfig } from '../../src/shared/run-config';
 import { globalGradNorm } from '../../src/engine/optim';
 import { Rng } from '../../src/engine/rng';
-import { resolveTrainerOptions, Trainer, TrainError, trainerOptionsFromRunConfig, type TrainerOptions } from '../../src/engine/train';
+import {
+  EXPLODING_LOSS_FACTOR, EXPLODING_LOSS_STEPS, resolveTrainerOptions, Trainer, TrainError, trainerOptionsFromRunConfig, type TrainerOptions,
+} from '../../src/engine/train';
 
 const V = 12;
 
@@ -171,6 +173,36 @@ describe('non-finite steps', () => {
     expect(report.message).toMatch(/^Training diverged at update \d+/);
     expect(snapshot(t)).toEqual(before);
     expect(t.diverged).toBe(report);
+  });
+
+  it('stops a run whose loss explodes without any Inf/NaN (GRU, lr 100, no clipping) after a stretch far above a uniform guess', () => {
+    const t = new Trainer(small({ cell: 'gru', hiddenSize: 32, lr: 100, clip: 0, numSteps: 8, batchSize: 4, seed: 3 }), data);
+    const limit = EXPLODING_LOSS_FACTOR * Math.log(V);
+    const losses: number[] = [];
+    let r = t.trainStep();
+    let before = snapshot(t);
+    for (let i = 0; i < 500 && !r.diverged; i++) {
+      losses.push(r.loss);
+      before = snapshot(t);
+      r = t.trainStep();
+    }
+    const report = r.diverged!;
+    expect(report).not.toBeNull();
+    expect(report.cause).toBe('exploding-loss');
+    expect(Number.isFinite(report.loss)).toBe(true);
+    expect(report.loss).toBeGreaterThan(limit);
+    // the last EXPLODING_LOSS_STEPS losses (this one included) were all above the limit, and the one before was not, or it is the start
+    const run = [...losses, report.loss].slice(-EXPLODING_LOSS_STEPS);
+    expect(run.every((l) => l > limit)).toBe(true);
+    expect(report.message).toMatch(/the training loss exploded/);
+    expect(report.message).toMatch(/lower the learning rate or enable gradient clipping/);
+    expect(snapshot(t)).toEqual(before); // the update was skipped
+    expect(() => t.trainStep()).toThrow(expect.objectContaining({ code: 'Diverged' }));
+  });
+
+  it('never trips the exploding-loss rule at a sane learning rate', () => {
+    const t = new Trainer(small({ cell: 'gru', lr: 1, clip: 1 }), data);
+    for (let e = 0; e < 3; e++) expect(t.trainEpoch().diverged).toBeNull();
   });
 
   it('is generic over Float64Array with the same initial draws', () => {

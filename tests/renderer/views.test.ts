@@ -156,6 +156,21 @@ describe('training view', () => {
   });
 });
 
+describe('training view, exploding loss', () => {
+  it('says in plain words that the training loss exploded and suggests a lower learning rate or clipping', async () => {
+    const run = runDetail('blast', { state: 'diverged', config: { lr: 100, clip: 0 }, metrics: metricStream(0, 50) });
+    run.divergence = { where: 'exploding-loss', parameter: null, timeStep: null, message: 'Training diverged at update 26: the training loss exploded.' };
+    const { w } = await openApp({ runs: [run] });
+    await sidebarButton(w, 'blast').trigger('click');
+    await flushPromises();
+    const box = w.find('[data-testid="divergence"]');
+    expect(box.text()).toMatch(/The training loss exploded\./);
+    expect(box.text()).toMatch(/Lower the learning rate, or turn on gradient clipping/);
+    expect(box.text()).not.toMatch(/non-finite/);
+    expect(box.text()).toContain('lr 50');
+  });
+});
+
 describe('compare view', () => {
   it('highlights differing config fields and sorts by best validation perplexity', async () => {
     const { w } = await openApp({

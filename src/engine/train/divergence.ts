@@ -8,7 +8,17 @@ import { findNonFinite } from '../model/non-finite';
 import type { Workspace } from '../model/workspace';
 import type { FloatArray } from '../tensor';
 
-export type DivergenceCause = 'parameter' | 'hidden' | 'loss' | 'gradient';
+/** `exploding-loss`: every number stayed finite, but the loss stayed far above guessing (see `explodingLossReport`). */
+export type DivergenceCause = 'parameter' | 'hidden' | 'loss' | 'gradient' | 'exploding-loss';
+
+/**
+ * The exploding-loss rule: a training loss above `EXPLODING_LOSS_FACTOR`·ln V (ln V is the loss of a
+ * uniform guess among V tokens) for `EXPLODING_LOSS_STEPS` updates in a row. A healthy run starts
+ * near ln V and falls; one that sits at four times that for a stretch is not learning, it is
+ * bouncing between huge logits (lr 100 without clipping gives losses in the thousands).
+ */
+export const EXPLODING_LOSS_FACTOR = 4;
+export const EXPLODING_LOSS_STEPS = 25;
 
 export interface DivergenceReport {
   /** The earliest place, in computation order, where a non-finite number appeared. */
@@ -59,3 +69,14 @@ export function diagnoseDivergence<A extends FloatArray>(model: RnnModel<A>, ws:
     + `${parts.join('; ')}. The update was skipped; lower the learning rate or enable gradient clipping.`;
   return { cause, parameter, hidden, gradient, ...where, message };
 }
+
+/** The report for a run whose loss exploded without any Inf/NaN (the step's update is skipped). */
+export function explodingLossReport(where: Where, vocabSize: number, steps: number): DivergenceReport {
+  const limit = EXPLODING_LOSS_FACTOR * Math.log(vocabSize);
+  const message = `Training diverged at update ${where.step} (epoch ${where.epoch + 1}, minibatch ${where.stepInEpoch + 1}, learning rate ${where.lr}): `
+    + `the training loss exploded: it stayed above ${round(limit)} (${EXPLODING_LOSS_FACTOR} × ln ${vocabSize}, ${EXPLODING_LOSS_FACTOR} times the loss of a uniform guess) `
+    + `for ${steps} updates in a row and was ${round(where.loss)} at the last one. The update was skipped; lower the learning rate or enable gradient clipping.`;
+  return { cause: 'exploding-loss', parameter: null, hidden: null, gradient: null, ...where, message };
+}
+
+const round = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));

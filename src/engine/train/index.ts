@@ -1,4 +1,6 @@
-export { diagnoseDivergence, type DivergenceCause, type DivergenceReport } from './divergence';
+export {
+  diagnoseDivergence, EXPLODING_LOSS_FACTOR, EXPLODING_LOSS_STEPS, explodingLossReport, type DivergenceCause, type DivergenceReport,
+} from './divergence';
 export { TrainError, type TrainErrorCode } from './errors';
 export {
   initSchemeOf, lrScheduleOf, modelConfigOf, optimizerConfigOf, resolveTrainerOptions, TRAINER_OPTION_KEYS, trainerOptionsFromRunConfig,

@@ -6,8 +6,9 @@
  * A step: reset the state when the minibatch starts new sequences (random sampling always,
  * sequential at an epoch's start; otherwise the carried state enters as a constant, i.e. detached),
  * forward, mean cross-entropy, BPTT, check for Inf/NaN (loss, gradient norm, carried state — a
- * failed step skips the update and reports where it went wrong), clip by global norm, learning rate
- * from the schedule, optimizer update.
+ * failed step skips the update and reports where it went wrong; so does a finite loss that stays
+ * far above a uniform guess, see divergence.ts), clip by global norm, learning rate from the
+ * schedule, optimizer update.
  *
  * Randomness: the seed initialises the weights, then draws the seeds of two streams, one for the
  * iterator (epoch offsets, shuffles) and one for dropout masks, so turning dropout on does not
@@ -25,7 +26,7 @@ import { lrAt, validateLrSchedule, type LrScheduleConfig } from '../optim/lr-sch
 import type { Optimizer } from '../optim/optimizer';
 import { Rng } from '../rng';
 import type { FloatArray, NamedTensors } from '../tensor';
-import { diagnoseDivergence, type DivergenceReport } from './divergence';
+import { diagnoseDivergence, EXPLODING_LOSS_FACTOR, EXPLODING_LOSS_STEPS, explodingLossReport, type DivergenceReport } from './divergence';
 import { TrainError } from './errors';
 import {
   initSchemeOf, lrScheduleOf, modelConfigOf, optimizerConfigOf, trajectoryKeys, validateTrainerOptions, type TrainerOptions,
@@ -124,6 +125,9 @@ export class Trainer<A extends FloatArray = Float32Array> {
   private epochStats: EpochAccumulator = emptyEpoch();
   private lastEpochValue: EpochResult | null = null;
   private divergence: DivergenceReport | null = null;
+  /** Updates in a row whose loss was above the exploding-loss limit (divergence.ts). */
+  private explodingSteps = 0;
+  private readonly explodingLimit: number;
   // validation: `evalRows` parallel streams of the val ids, state carried chunk to chunk
   private readonly evalRows: number;
   private readonly evalWs: Workspace<A> | null;
@@ -137,6 +141,7 @@ export class Trainer<A extends FloatArray = Float32Array> {
     this.options = Object.freeze({ ...options });
     this.data = data;
     this.dataHash = hashIds(data.train, data.val);
+    this.explodingLimit = data.vocabSize >= 2 ? EXPLODING_LOSS_FACTOR * Math.log(data.vocabSize) : Infinity;
     const dtype = runtime.dtype ?? (Float32Array as unknown as new (length: number) => A);
     const { numSteps: T, batchSize: B, sampler } = options;
     this.clipMode = options.clipMode ?? 'd2l';
@@ -249,6 +254,12 @@ export class Trainer<A extends FloatArray = Float32Array> {
     const tokens = this.tokensPerStep;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm) || !allFinite(this.carry.h) || (this.carry.c !== null && !allFinite(this.carry.c))) {
       this.divergence = diagnoseDivergence(model, this.ws, { loss, gradNorm, step: this.updatesValue, epoch, stepInEpoch, lr });
+      return { loss, perplexity: Math.exp(loss), gradNorm, lr, tokens, epoch, stepInEpoch, epochDone: false, updates: this.updatesValue, diverged: this.divergence };
+    }
+    // finite but far above a uniform guess, update after update: diverged all the same
+    this.explodingSteps = loss > this.explodingLimit ? this.explodingSteps + 1 : 0;
+    if (this.explodingSteps >= EXPLODING_LOSS_STEPS) {
+      this.divergence = explodingLossReport({ loss, gradNorm, step: this.updatesValue, epoch, stepInEpoch, lr }, this.data.vocabSize, this.explodingSteps);
       return { loss, perplexity: Math.exp(loss), gradNorm, lr, tokens, epoch, stepInEpoch, epochDone: false, updates: this.updatesValue, diverged: this.divergence };
     }
     this.optimizer.lr = lr;
