@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,32 @@ describe('rnn-lab train / resume', () => {
     const again = await run(['resume', '--project', project, '--run', summary.run as string, '--lr', '0.3', '--json']);
     expect(again.code).toBe(0);
     expect(epochs(again.json).map((e) => e.lr)).toEqual([0.3, 0.3]);
+  });
+
+  it('refuses to resume a run whose checkpoints are damaged or gone (exit 2, naming the run) instead of training it again from scratch', async () => {
+    const project = join(root, 'nockpt.rnnlab');
+    const first = await run(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '2', '--json']);
+    expect(first.code).toBe(0);
+    const runId = first.json.find((j) => j.type === 'summary')!.run as string;
+    const folder = join(project, 'runs', runId, 'checkpoints');
+    const files = readdirSync(folder).filter((n) => n.endsWith('.safetensors'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const name of files) {
+      const bytes = readFileSync(join(folder, name));
+      bytes[bytes.length - 5]! ^= 0x10; // one flipped bit in the data
+      writeFileSync(join(folder, name), bytes);
+    }
+    const metricsBefore = readFileSync(join(project, 'runs', runId, 'metrics.log'));
+    const damaged = await run(['resume', '--project', project, '--run', runId, '--epochs', '3', '--json']);
+    expect(damaged.code).toBe(2);
+    expect(damaged.err.join('\n')).toMatch(new RegExp(`^rnn-lab resume: Run .*${runId}.* cannot be resumed: its ${files.length === 1 ? 'checkpoint file is' : `${files.length} checkpoint files are`} damaged`));
+    expect(readFileSync(join(project, 'runs', runId, 'metrics.log'))).toEqual(metricsBefore); // nothing trained
+
+    for (const name of files) rmSync(join(folder, name));
+    const gone = await run(['resume', '--project', project, '--run', runId, '--epochs', '3', '--json']);
+    expect(gone.code).toBe(2);
+    expect(gone.err.join('\n')).toMatch(/cannot be resumed: its checkpoints are gone/);
+    expect(readFileSync(join(project, 'runs', runId, 'metrics.log'))).toEqual(metricsBefore);
   });
 
   it('generates and scores text from a trained run', async () => {

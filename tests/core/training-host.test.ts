@@ -266,6 +266,20 @@ describe('training host', () => {
     expect(await codeOf(host.start(p.dir, 'run-missing'))).toBe('NotFound');
   });
 
+  it('refuses to resume a finished run whose checkpoints are gone (NoCheckpoint naming the run) and leaves it as it was', async () => {
+    const p = await memoryTrainingProject();
+    const id = await p.createRun({ epochs: 1 });
+    const { host } = hostFor(p);
+    await host.start(p.dir, id);
+    expect((await host.wait(p.dir, id)).state).toBe('done');
+    for (const c of (await listCheckpoints(p.fs, p.dir, id)).checkpoints) await p.fs.unlink(`${p.dir}/runs/${id}/checkpoints/${c.name}`);
+    const err = await host.resume(p.dir, id, { epochs: 2 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'NoCheckpoint', details: { runId: id, damaged: 0 } });
+    expect((err as Error).message).toContain(id);
+    expect((await readRun(p.fs, p.dir, id)).state).toBe('done');
+    expect(host.isActive(p.dir, id)).toBe(false);
+  });
+
   it('refuses to resume a run whose weights were imported from another tool', async () => {
     const p = await memoryTrainingProject();
     const { id } = await createRun(p.fs, p.dir, { config: { ...TINY, datasetId: IMPORTED_DATASET_ID } as never, name: 'from pytorch' });

@@ -1,5 +1,6 @@
 import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { setRunState } from '../../core/store/runs';
+import { TrainingError } from '../../core/training/training-error';
 import { runConfigFields } from '../../shared/run-config';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
@@ -39,6 +40,12 @@ export const resumeCommand: Command = {
     // still marked running: the process that trained it ended without saving (this one trains it now)
     if (run.state === 'running') await setRunState(fs, projectDir, runId, 'interrupted', { message: 'The process training this run ended without saving.' });
     if (run.state === 'queued') throw new UsageError(`--run: ${runId} has not started yet`);
-    return trainSession({ projectDir, runId, json: bool(f, 'json'), resume: { ...(epochs !== undefined && { epochs }), ...(lr !== undefined && { lr }) } }, io);
+    try {
+      return await trainSession({ projectDir, runId, json: bool(f, 'json'), resume: { ...(epochs !== undefined && { epochs }), ...(lr !== undefined && { lr }) } }, io);
+    } catch (e) {
+      // nothing to continue from: a refusal about the run named, like a missing file (exit 2)
+      if (e instanceof TrainingError && e.code === 'NoCheckpoint') throw new UsageError(e.message);
+      throw e;
+    }
   },
 };

@@ -18,20 +18,21 @@ import { generate } from '../../engine/decode';
 import { Rng } from '../../engine/rng';
 import { cleanText, tokenize, tokenSeparator } from '../../engine/text';
 import {
-  fromCheckpointBundle, toCheckpointBundle, Trainer, trainerOptionsFromRunConfig, type StepResult, type TrainerData, type TrainingState,
+  toCheckpointBundle, Trainer, trainerOptionsFromRunConfig, type StepResult, type TrainerData,
 } from '../../engine/train';
 import type { RunConfig } from '../../shared/run-config';
 import type { MetricRecord, NonFiniteReportDto, RunProgress, SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
 import { writeJsonAtomic } from '../store/json-file';
 import { METRICS_LOG, runFile, SAMPLES_LOG } from '../store/layout';
-import { listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../store/checkpoints';
+import { pruneCheckpoints, saveCheckpoint } from '../store/checkpoints';
 import { LogWriter, readLog } from '../store/record-log';
 import { createRunKernels, type RunKernels } from '../kernels/run-kernels';
 import { loadRunData, type RunData } from '../services/run-data';
 import { DIVERGENCE_FILE } from '../services/run-files';
 import { divergenceDto } from './divergence-dto';
 import type { FinishOutcome, HostMessage, TrainJob, WorkerMessage } from './protocol';
+import { readResumePoint } from './resume-point';
 import { readEffectiveConfig } from './run-settings';
 
 export type LoadRunData = (fs: FileSystem, projectDir: string, runId: string) => Promise<Pick<RunData, 'vocab' | 'train' | 'val'>>;
@@ -148,7 +149,7 @@ export class RunExecutor {
     this.data = await this.loadData(fs, job.projectDir, job.runId);
     const options = trainerOptionsFromRunConfig(this.config);
     const data: TrainerData = { train: this.data.train, val: this.data.val, vocabSize: this.data.vocab.size };
-    const saved = job.resume ? await this.newestCheckpoint() : null;
+    const saved = job.resume ? await readResumePoint(fs, job.projectDir, job.runId) : null;
     this.runKernels = await createRunKernels({ kernels: job.kernels ?? 'auto', threads: job.threads ?? 1 });
     const runtime = { kernels: this.runKernels.kernels };
     if (saved) {
@@ -170,20 +171,6 @@ export class RunExecutor {
     this.lastYield = t;
     const k = this.runKernels.description;
     this.post({ type: 'ready', progress: this.progress(), paused: job.startPaused, kernels: `${k.name} (${k.threads} thread${k.threads === 1 ? '' : 's'})` });
-  }
-
-  /** The newest checkpoint that reads back whole (a damaged newer one is passed over). */
-  private async newestCheckpoint(): Promise<{ state: TrainingState } | null> {
-    const { checkpoints } = await listCheckpoints(this.fs, this.job.projectDir, this.job.runId);
-    for (let i = checkpoints.length - 1; i >= 0; i--) {
-      try {
-        const bundle = await loadCheckpoint(this.fs, this.job.projectDir, this.job.runId, checkpoints[i]!.name);
-        return { state: fromCheckpointBundle(bundle) };
-      } catch {
-        // fall back to the previous one
-      }
-    }
-    return null;
   }
 
   /** Training seconds at update `step`, from the newest metric record not after it. */

@@ -58,6 +58,15 @@ const GENERAL: Record<string, (d: Details, fallback: string) => string> = {
   NotAvailable: () => 'This part of RNN Lab is not available in this build yet.',
   InvalidPayload: (_d, m) => m,
   Internal: (_d, m) => m,
+  /** Generation without weights, or a resume whose checkpoints are damaged or gone (details `damaged`). */
+  NoCheckpoint: (d, m) => {
+    const damaged = num(d, 'damaged');
+    if (damaged === null) return m;
+    const name = str(d, 'runName') || str(d, 'runId') || 'this run';
+    const why = damaged > 0 ? `its saved checkpoint${damaged === 1 ? ' is' : 's are'} damaged and cannot be read` : 'its checkpoints are missing from the project folder';
+    return `“${name}” cannot be resumed: ${why}. Resuming would quietly train it again from the very beginning, so RNN Lab does not. Start a new run with the same settings instead.`;
+  },
+  Unresponsive: (_d, m) => m,
 };
 
 /** A sentence for an import failure. */
