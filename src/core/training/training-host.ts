@@ -9,6 +9,9 @@
  *   good checkpoint, optionally with a new epoch total or learning rate (kept in training.json).
  * - `stop` checkpoints and marks the run done.
  * - A trainer that dies without reporting marks only its own run `failed`.
+ * - A trainer that does not answer a command (stop, pause, step, release) within `commandTimeoutMs`
+ *   is terminated: its run becomes `interrupted` (resume continues from its last checkpoint) and
+ *   its slot is free again.
  * - `shutdown` (app quit) checkpoints every loaded run; running ones become `interrupted`.
  *
  * Progress reaches `emit` at most once per `eventIntervalMs` per run (state changes at once),
@@ -44,6 +47,8 @@ export interface TrainingHostOptions {
   eventIntervalMs?: number;
   /** How long `shutdown` waits for a trainer to checkpoint before killing it (ms). */
   shutdownTimeoutMs?: number;
+  /** How long stop, pause, step and a relaunching resume wait for the trainer's answer before killing it (ms; default 10 s). */
+  commandTimeoutMs?: number;
   /** Where failures that reach no caller are reported (a run.json that cannot be written). */
   onError?: (error: unknown) => void;
 }
@@ -70,6 +75,8 @@ interface Active {
   final: Extract<WorkerMessage, { type: 'finished' | 'failed' }> | null;
   /** Why the host asked it to release: the app quits, or a resume relaunches it with new settings. */
   releasing: 'shutdown' | 'relaunch' | null;
+  /** The command it did not answer in time (it was then terminated). */
+  unanswered: string | null;
   /** Resolved on the next `paused`/`ready` report or when the trainer is gone. */
   idle: Deferred;
   /** Which kernels train it, as the trainer described them once loaded. */
@@ -88,6 +95,8 @@ interface Waiting {
   resume: boolean;
 }
 
+const formatSeconds = (ms: number): string => (ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`);
+
 const keyOf = (projectDir: string, runId: string): string => `${projectDir}\u0000${runId}`;
 
 export class TrainingHost implements LiveRuns {
@@ -99,6 +108,7 @@ export class TrainingHost implements LiveRuns {
   private readonly emit: (event: RunEvent) => void;
   private readonly eventIntervalMs: number;
   private readonly shutdownTimeoutMs: number;
+  private readonly commandTimeoutMs: number;
   private readonly onError: (error: unknown) => void;
   private readonly active = new Map<string, Active>();
   private readonly queue: Waiting[] = [];
@@ -119,6 +129,7 @@ export class TrainingHost implements LiveRuns {
     this.emit = options.emit ?? (() => {});
     this.eventIntervalMs = options.eventIntervalMs ?? 100;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 15_000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 10_000;
     this.onError = options.onError ?? ((e) => console.error('[training host]', e));
   }
 
@@ -179,7 +190,8 @@ export class TrainingHost implements LiveRuns {
       // new settings, or no free slot: checkpoint, unload, and queue a resume from that checkpoint
       live.releasing = 'relaunch';
       live.channel.send({ type: 'release' });
-      await live.settled.promise;
+      await this.answer(live, live.settled.promise, 'release');
+      if (live.unanswered) return readRun(this.fs, projectDir, runId);
     } else {
       if (this.queue.some((w) => w.key === key)) throw new TrainingError('AlreadyActive', 'This run is already waiting to train.', { runId });
       const run = await readRun(this.fs, projectDir, runId);
@@ -204,7 +216,7 @@ export class TrainingHost implements LiveRuns {
     if (a.phase === 'running') {
       a.idle = deferred();
       a.channel.send({ type: 'pause' });
-      await a.idle.promise;
+      await this.answer(a, a.idle.promise, 'pause');
       if (this.active.get(a.key) === a) {
         a.phase = 'paused';
         await this.writeState(a, 'paused');
@@ -232,7 +244,7 @@ export class TrainingHost implements LiveRuns {
     if (this.active.get(key) === a) {
       a.idle = deferred();
       a.channel.send({ type: 'step' });
-      await a.idle.promise;
+      await this.answer(a, a.idle.promise, 'step');
     }
     return readRun(this.fs, projectDir, runId);
   }
@@ -241,9 +253,13 @@ export class TrainingHost implements LiveRuns {
     const key = keyOf(projectDir, runId);
     const a = this.active.get(key);
     if (a) {
-      if (a.phase === 'starting') await a.idle.promise;
-      a.channel.send({ type: 'stop' });
-      await a.settled.promise;
+      // a stop must end the run: a trainer stuck loading or training is killed after the timeout
+      const stopped = (async () => {
+        if (a.phase === 'starting') await a.idle.promise;
+        if (this.active.get(key) === a) a.channel.send({ type: 'stop' });
+        await a.settled.promise;
+      })();
+      await this.answer(a, stopped, 'stop');
       return readRun(this.fs, projectDir, runId);
     }
     const waiting = this.queue.findIndex((w) => w.key === key);
@@ -297,6 +313,22 @@ export class TrainingHost implements LiveRuns {
     this.idleWaiters.clear();
   }
 
+  /**
+   * Waits for a trainer's answer to `command`; when none comes within the command timeout, the
+   * trainer is terminated and the run left `interrupted` (see onExit), so nothing waits forever
+   * and the slot is freed.
+   */
+  private async answer(a: Active, answered: Promise<void>, command: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.commandTimeoutMs)));
+    const result = await Promise.race([answered.then(() => 'answered' as const), timedOut]);
+    clearTimeout(timer);
+    if (result === 'answered' || this.active.get(a.key) !== a) return;
+    a.unanswered = command;
+    await a.channel.terminate();
+    await a.settled.promise;
+  }
+
   private assertOpen(): void {
     if (this.closing) throw new TrainingError('ShuttingDown', 'RNN Lab is quitting; training cannot start now.');
   }
@@ -340,7 +372,7 @@ export class TrainingHost implements LiveRuns {
     }
     const channel = this.launcher({ projectDir: w.projectDir, runId: w.runId, resume: w.resume, startPaused, kernels: this.kernels, threads: this.threadsPerRun });
     const a: Active = {
-      key: w.key, projectDir: w.projectDir, runId: w.runId, channel, phase: 'starting', progress: null, final: null, releasing: null, kernels: null, writes: Promise.resolve(),
+      key: w.key, projectDir: w.projectDir, runId: w.runId, channel, phase: 'starting', progress: null, final: null, releasing: null, unanswered: null, kernels: null, writes: Promise.resolve(),
       idle: deferred(), settled: deferred(), events: { metrics: [], samples: [], lastEmit: -Infinity, timer: null },
     };
     this.active.set(w.key, a);
@@ -407,6 +439,9 @@ export class TrainingHost implements LiveRuns {
     } else if (final?.type === 'failed') {
       state = 'failed';
       message = `Training failed: ${final.message}`;
+    } else if (a.unanswered !== null) {
+      state = 'interrupted';
+      message = `The trainer did not answer “${a.unanswered}” within ${formatSeconds(this.commandTimeoutMs)} and was stopped; the run keeps its last checkpoint, and resume continues from there.`;
     } else if (a.releasing === 'shutdown') {
       state = a.phase === 'paused' ? 'paused' : 'interrupted';
       message = 'RNN Lab quit while this run was training; resume continues from its last checkpoint.';
@@ -420,7 +455,7 @@ export class TrainingHost implements LiveRuns {
     this.publish(a, state, message ?? null, divergence);
     a.idle.resolve();
     a.settled.resolve();
-    if (a.releasing !== 'relaunch') this.notifyIdle(a.key);
+    if (a.releasing !== 'relaunch' || a.unanswered !== null) this.notifyIdle(a.key);
     void this.pump();
   }
 
