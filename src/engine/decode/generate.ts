@@ -26,9 +26,13 @@ export class Decoder<A extends FloatArray> {
   private readonly input = new Int32Array(1);
   private ready = false;
 
-  constructor(model: RnnModel<A>) {
+  /**
+   * `workspace`: 'own' (default) allocates this decoder's buffers; 'scratch' borrows the model's
+   * scratch workspace, for a decoder used up within one synchronous call (see `generate`).
+   */
+  constructor(model: RnnModel<A>, workspace: 'own' | 'scratch' = 'own') {
     this.model = model;
-    this.ws = model.createWorkspace(1, 1);
+    this.ws = workspace === 'scratch' ? model.scratchWorkspace(1, 1) : model.createWorkspace(1, 1);
     this.state = model.createState(1);
     this.sampler = new Sampler(model.config.vocabSize);
   }
@@ -73,7 +77,9 @@ export function generate<A extends FloatArray>(
   if (prefix.length < 1) throw new RangeError('generation needs a prefix of at least one token');
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
   validateSamplingOptions(options);
-  const decoder = new Decoder(model);
+  // the whole generation happens in this call, so it borrows the model's buffers: samples taken
+  // every epoch do not grow a WebAssembly arena
+  const decoder = new Decoder(model, 'scratch');
   decoder.warmUp(prefix);
   const out: GenerateResult = { ids: [], probs: [], samplingProbs: [] };
   for (let i = 0; i < count; i++) {

@@ -18,10 +18,11 @@ export function scoreTokens<A extends FloatArray>(model: RnnModel<A>, ids: Array
   const logprobs = new Float64Array(Math.max(0, n));
   if (n < 1) return { logprobs, perplexity: NaN };
   const V = model.config.vocabSize;
-  const steps = Math.min(n, CHUNK);
-  const ws = model.createWorkspace(steps, 1);
+  // one chunk-sized workspace per model, reused by every call (a WebAssembly arena never frees)
+  const steps = CHUNK;
+  const ws = model.scratchWorkspace(CHUNK, 1);
   const state = model.createState(1);
-  const input = new Int32Array(steps);
+  const input = new Int32Array(Math.min(n, steps));
   let total = 0;
   for (let start = 0; start < n; start += steps) {
     const len = Math.min(steps, n - start);

@@ -40,6 +40,7 @@ export class RnnModel<A extends FloatArray = Float32Array> {
   readonly layerGrads: CellWeights<A>[];
   /** Allocates a zeroed buffer of the model's dtype (see `ModelOptions.allocate`). */
   readonly allocate: (length: number) => A;
+  private readonly scratch = new Map<string, Workspace<A>>();
 
   constructor(config: ModelConfig, options: ModelOptions<A>) {
     validateModelConfig(config);
@@ -114,5 +115,21 @@ export class RnnModel<A extends FloatArray = Float32Array> {
   /** Buffers for forward + BPTT over up to `numSteps` steps of exactly `batch` sequences, allocated once. */
   createWorkspace(numSteps: number, batch: number): Workspace<A> {
     return new Workspace(this, numSteps, batch);
+  }
+
+  /**
+   * A workspace the model keeps for passes that begin and end within one synchronous call
+   * (sampling, scoring): made once per shape, so calling them a thousand times allocates nothing
+   * more. That matters because a WebAssembly kernel set's memory never frees. Its contents belong
+   * to whichever call used it last; never hold it across two calls.
+   */
+  scratchWorkspace(numSteps: number, batch: number): Workspace<A> {
+    const key = `${numSteps}x${batch}`;
+    let ws = this.scratch.get(key);
+    if (ws === undefined) {
+      ws = new Workspace(this, numSteps, batch);
+      this.scratch.set(key, ws);
+    }
+    return ws;
   }
 }
