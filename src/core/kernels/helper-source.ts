@@ -39,3 +39,43 @@ for (;;) {
   if (op === ${OP_STOP}) break;
 }
 `;
+
+/**
+ * The thread that starts the helpers and watches them. A helper's `exit` event reaches only the
+ * thread that created it, and the caller of a kernel call is blocked in `Atomics.wait` while it
+ * waits for its helpers; so the helpers are this thread's children, and when one exits it writes
+ * the exit code + 1 into the helper's health word and wakes the caller, who then fails the call
+ * (protocol.ts). Messages to the parent: `ready` once every helper is in its loop, `failed` when
+ * one exits before, `exited` for each exit. From the parent: `kill` (tests inject a dead helper).
+ */
+export const SUPERVISOR_SOURCE = `
+'use strict';
+const { Worker, workerData, parentPort } = require('node:worker_threads');
+const { helperSource, inits } = workerData;
+let ready = 0;
+let alive = inits.length;
+const helpers = inits.map((init, i) => {
+  const health = new Int32Array(init.memory.buffer, init.health, 1);
+  const ctl = new Int32Array(init.memory.buffer, init.control, ${CONTROL_WORDS});
+  Atomics.store(health, 0, 0);
+  const worker = new Worker(helperSource, { eval: true, workerData: init });
+  let error = null;
+  worker.once('message', () => {
+    if (++ready === inits.length) parentPort.postMessage({ type: 'ready' });
+  });
+  worker.on('error', (e) => { error = e; });
+  worker.once('exit', (code) => {
+    Atomics.store(health, 0, (code | 0) + 1);
+    Atomics.notify(ctl, ${DONE});
+    if (ready < inits.length) {
+      parentPort.postMessage({ type: 'failed', message: 'kernel helper ' + i + ' exited (' + code + ') before it was ready' + (error ? ': ' + error.message : '') });
+    }
+    parentPort.postMessage({ type: 'exited', index: i, code });
+    if (--alive === 0) parentPort.close();
+  });
+  return worker;
+});
+parentPort.on('message', (m) => {
+  if (m && m.type === 'kill' && helpers[m.index]) void helpers[m.index].terminate();
+});
+`;

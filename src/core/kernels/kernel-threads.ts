@@ -1,13 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MAX_HELPERS, type WasmKernels } from '../../engine/kernels/wasm';
-import { HELPER_SOURCE } from './helper-source';
+import { HELPER_SOURCE, SUPERVISOR_SOURCE } from './helper-source';
 
 /** Helper threads driving one WebAssembly kernel set; `close` stops them. */
 export interface KernelThreadPool {
   /** Threads per kernel call: the caller plus the helpers. */
   readonly threads: number;
   close(): Promise<void>;
+  /** Kills helper `index` (0-based) at once, as a crash would; resolves once it is gone (fault injection for tests). */
+  terminateHelper(index: number): Promise<void>;
 }
 
 /**
@@ -22,25 +24,34 @@ export function resolveThreadCount(threads: number | 'auto'): number {
 }
 
 /**
- * Start `threads − 1` helpers on the kernels' module and shared memory; resolves once every helper
- * is in its loop, and only then lets the kernels split their calls.
+ * Start `threads − 1` helpers on the kernels' module and shared memory, under a supervisor thread
+ * that watches them (helper-source.ts); resolves once every helper is in its loop, and only then
+ * lets the kernels split their calls. A helper that dies later fails the kernel call waiting on it
+ * with `KernelHelperError` instead of leaving it blocked.
  */
 export async function startKernelThreads(kernels: WasmKernels, threads: number | 'auto' = 'auto'): Promise<KernelThreadPool> {
   const helpers = resolveThreadCount(threads) - 1;
-  const workers: Worker[] = [];
+  if (helpers === 0) return { threads: 1, close: async () => {}, terminateHelper: async () => {} };
+  const inits = Array.from({ length: helpers }, (_, i) => kernels.helperInit(i));
+  const supervisor = new Worker(SUPERVISOR_SOURCE, { eval: true, workerData: { helperSource: HELPER_SOURCE, inits } });
+  const exited = new Map<number, () => void>();
+  supervisor.on('message', (m: { type: string; index?: number }) => {
+    if (m.type === 'exited') exited.get(m.index!)?.();
+  });
   try {
-    await Promise.all(Array.from({ length: helpers }, (_, i) => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: kernels.helperInit(i) });
-      workers.push(worker);
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`kernel helper ${i} exited (${code}) before it was ready`)));
-    })));
+    await new Promise<void>((resolve, reject) => {
+      supervisor.on('message', (m: { type: string; message?: string }) => {
+        if (m.type === 'ready') resolve();
+        if (m.type === 'failed') reject(new Error(m.message));
+      });
+      supervisor.once('error', reject);
+      supervisor.once('exit', (code) => reject(new Error(`the kernel helper supervisor exited (${code}) before the helpers were ready`)));
+    });
   } catch (e) {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await supervisor.terminate(); // its helpers go with it
     throw e;
   }
-  for (const w of workers) w.unref(); // a forgotten pool never keeps the process alive
+  supervisor.unref(); // a forgotten pool never keeps the process alive
   kernels.setHelpers(helpers);
   let closed = false;
   return {
@@ -49,10 +60,20 @@ export async function startKernelThreads(kernels: WasmKernels, threads: number |
       if (closed) return;
       closed = true;
       kernels.stopHelpers(helpers);
-      await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { void w.terminate().then(() => resolve()); }, 2000);
-        w.once('exit', () => { clearTimeout(timer); resolve(); });
-      })));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { void supervisor.terminate().then(() => resolve()); }, 2000);
+        supervisor.once('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    },
+    terminateHelper(index: number) {
+      supervisor.ref(); // keep this thread alive until the answer comes
+      return new Promise<void>((resolve) => {
+        exited.set(index, () => {
+          supervisor.unref();
+          resolve();
+        });
+        supervisor.postMessage({ type: 'kill', index });
+      });
     },
   };
 }

@@ -15,6 +15,8 @@ export interface RunKernels {
   kernels: Kernels;
   /** Which implementation, SIMD flavour, thread count and why: for run metadata. */
   description: KernelsDescription;
+  /** The helper threads, when the kernels have any. */
+  pool: KernelThreadPool | null;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function createRunKernels(options: RunKernelsOptions = {}): Promise
   return {
     kernels: selected.kernels,
     description: wasm ? { ...wasm.describe(), reason: selected.description.reason } : selected.description,
+    pool,
     close: async () => { await pool?.close(); },
   };
 }

@@ -48,6 +48,8 @@ export interface ExecutorOptions {
   logIntervalMs?: number;
   /** Longest stretch of training without letting commands in (ms). */
   yieldMs?: number;
+  /** Called with the run's kernels once they are ready (tests inject a dead helper thread here). */
+  onKernels?: (kernels: RunKernels) => void;
 }
 
 interface Window {
@@ -74,6 +76,7 @@ export class RunExecutor {
   private readonly progressIntervalMs: number;
   private readonly logIntervalMs: number;
   private readonly yieldMs: number;
+  private readonly onKernels: ((kernels: RunKernels) => void) | undefined;
   private readonly commands: HostMessage[] = [];
   private wake: (() => void) | null = null;
   private aborted = false;
@@ -111,6 +114,7 @@ export class RunExecutor {
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.logIntervalMs = options.logIntervalMs ?? 1000;
     this.yieldMs = options.yieldMs ?? 10;
+    this.onKernels = options.onKernels;
   }
 
   /** A command from the host; handled between two minibatches. */
@@ -151,6 +155,7 @@ export class RunExecutor {
     const data: TrainerData = { train: this.data.train, val: this.data.val, vocabSize: this.data.vocab.size };
     const saved = job.resume ? await readResumePoint(fs, job.projectDir, job.runId) : null;
     this.runKernels = await createRunKernels({ kernels: job.kernels ?? 'auto', threads: job.threads ?? 1 });
+    this.onKernels?.(this.runKernels);
     const runtime = { kernels: this.runKernels.kernels };
     if (saved) {
       // a resume may change the epoch total and the learning rate on purpose (run-settings.ts)

@@ -5,3 +5,4 @@ export {
   compileKernelModule, compileKernelModuleAsync, createWasmKernels, createWasmKernelsAsync, MAX_HELPERS, WasmKernels,
   type KernelsDescription, type WasmKernelsOptions,
 } from './wasm-kernels';
+export { KernelHelperError } from './kernel-helper-error';

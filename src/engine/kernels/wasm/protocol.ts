@@ -9,6 +9,11 @@
  *   [STATUS] 0, or 1 when the helper's call threw (the caller then throws too)
  *   [ARGS…]  up to MAX_ARGS i32 arguments (pointers are byte offsets)
  *
+ * Besides the control blocks, one health word per helper: 0 while it lives; its exit code + 1 once
+ * it is gone, written by the thread that started it (src/core/kernels), which sees the exit even
+ * while the caller is blocked waiting. The caller checks it while it waits, so a helper that died
+ * fails the call (`KernelHelperError`) instead of leaving it waiting forever.
+ *
  * The helper's loop lives in src/core/kernels (it needs worker_threads); everything it needs to
  * know is here, so both sides read one definition.
  */
@@ -37,6 +42,8 @@ export interface HelperInit {
   memory: object;
   /** Byte offset of this helper's control block in the memory. */
   control: number;
+  /** Byte offset of this helper's health word (Int32) in the memory. */
+  health: number;
   ops: readonly string[];
   /** Atomics.load polls before falling back to Atomics.wait (spinning keeps hand-offs ~1 µs). */
   spin: number;

@@ -4,6 +4,7 @@ import { tsKernels } from '../ts-kernels';
 import { WASM_RELAXED_SIMD, WASM_SIMD } from './artefact';
 import { detectWasmFeatures } from './features';
 import { ARGS, CONTROL_WORDS, DONE, KERNEL_OPS, OP, OP_STOP, SEQ, STATUS, type HelperInit, type KernelOp } from './protocol';
+import { KernelHelperError } from './kernel-helper-error';
 import { WasmArena } from './wasm-arena';
 import { decodeBase64, wasmApi, type WasmMemory, type WasmModule } from './wasm-api';
 
@@ -118,6 +119,9 @@ export class WasmKernels implements Kernels {
   private readonly fn: Exports;
   private readonly ctl: Int32Array;
   private readonly controlBase: number;
+  /** One Int32 per helper: 0 alive, exit code + 1 once gone (protocol.ts). */
+  private readonly health: Int32Array;
+  private readonly healthBase: number;
   private readonly splitFlops: number;
   private readonly spin: number;
   private helpers = 0;
@@ -149,6 +153,8 @@ export class WasmKernels implements Kernels {
     this.arena = new WasmArena(this.memory, 64);
     this.controlBase = this.arena.reserve(MAX_HELPERS * CONTROL_WORDS * 4);
     this.ctl = new Int32Array(this.memory.buffer, this.controlBase, MAX_HELPERS * CONTROL_WORDS);
+    this.healthBase = this.arena.reserve(MAX_HELPERS * 4);
+    this.health = new Int32Array(this.memory.buffer, this.healthBase, MAX_HELPERS);
     this.splitFlops = options.splitFlops ?? 4e5;
     this.spin = options.spin ?? 20000;
     this.adaptive = (options.adaptive ?? true) && clock !== undefined;
@@ -171,7 +177,9 @@ export class WasmKernels implements Kernels {
   /** What helper `index` (0-based) must be started with. */
   helperInit(index: number): HelperInit {
     if (!(index >= 0 && index < MAX_HELPERS)) throw new RangeError(`helper index ${index} outside 0..${MAX_HELPERS - 1}`);
-    return { module: this.module, memory: this.memory, control: this.controlBase + index * CONTROL_WORDS * 4, ops: KERNEL_OPS, spin: this.spin };
+    return {
+      module: this.module, memory: this.memory, control: this.controlBase + index * CONTROL_WORDS * 4, health: this.healthBase + index * 4, ops: KERNEL_OPS, spin: this.spin,
+    };
   }
 
   /**
@@ -236,6 +244,9 @@ export class WasmKernels implements Kernels {
         const v = Atomics.load(ctl, at);
         if (v === s) break;
         if (spins-- > 0) continue;
+        // past the spin: a helper that is gone will never answer (its starter wrote why)
+        const gone = Atomics.load(this.health, h);
+        if (gone !== 0) throw new KernelHelperError(h, gone - 1);
         Atomics.wait(ctl, at, v, 50);
       }
       if (ctl[h * CONTROL_WORDS + STATUS] !== 0) failed = true;
