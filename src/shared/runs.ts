@@ -77,6 +77,8 @@ export const runDetailSchema = z.object({
   baselines: z.object({ uniform: z.number(), unigram: z.number() }).nullable(),
   /** Which kernels trained the run (reported by the engine). */
   kernels: z.string().nullable(),
+  /** What the run trains with now: config.json plus every resume's new lr or epoch total. */
+  effective: z.object({ lr: z.number(), epochs: z.number().int() }).optional(),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 
@@ -90,6 +92,8 @@ export const runEventSchema = z.object({
   samples: z.array(sampleRecordSchema),
   message: z.string().nullable(),
   divergence: nonFiniteReportSchema.nullable(),
+  /** The run's checkpoints after one was saved (and older ones pruned); absent when none changed. */
+  checkpoints: z.array(checkpointInfoSchema).optional(),
 });
 export type RunEvent = z.infer<typeof runEventSchema>;
 

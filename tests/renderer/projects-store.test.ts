@@ -29,7 +29,7 @@ describe('projects store', () => {
     const { bridge } = memoryBridge();
     const store = createStores(bridge).useProjects();
     await store.create('/home/ada', 'dup');
-    store.close();
+    await store.close();
     expect(await store.create('/home/ada', 'dup')).toBe(false);
     expect(store.error).toMatch(/already exists/);
     expect(store.current).toBeNull();

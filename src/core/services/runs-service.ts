@@ -4,7 +4,7 @@
  * checked, vocab.json written) and rename/delete.
  */
 import { minBatchesPerEpoch } from '../../engine/data/seq-batches';
-import type { RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
+import type { MetricRecord, RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
 import { AppError } from '../../shared/errors';
 import type { FileSystem } from '../fs/file-system';
 import { createRun, deleteRun, listRuns, readRun, readRunConfig, renameRun, type RunConfigJson } from '../store/runs';
@@ -13,6 +13,7 @@ import { bestValPerplexity, checkpointInfos, readCheckpointEntries, readDivergen
 import { parseRunConfig, prepareRunData, vocabFileFor } from './run-data';
 import { readRunVocab, writeRunVocab } from './run-vocab';
 import { ServiceError } from './service-error';
+import { readEffectiveConfig } from '../training/run-settings';
 
 /** What the training host knows about runs it is hosting; null for a run it is not hosting. */
 export interface LiveRuns {
@@ -61,7 +62,7 @@ export class RunsService {
   async get(projectDir: string, runId: string): Promise<RunDetail> {
     const run = await readRun(this.fs, projectDir, runId);
     const config = parseRunConfig(await readRunConfig(this.fs, projectDir, runId));
-    const [metrics, samples, entries, divergence, vocab] = await Promise.all([
+    const [metrics, samples, entries, divergence, vocab, effective] = await Promise.all([
       readMetrics(this.fs, projectDir, runId),
       readSamples(this.fs, projectDir, runId),
       readCheckpointEntries(this.fs, projectDir, runId),
@@ -70,9 +71,17 @@ export class RunsService {
         if (e instanceof ServiceError) return null; // a damaged vocab.json only costs the baselines here
         throw e;
       }),
+      // a damaged training.json costs the resume history here, not the run
+      readEffectiveConfig(this.fs, projectDir, runId).catch((e: unknown) => {
+        if (e instanceof AppError) return null;
+        throw e;
+      }),
     ]);
+    const settings = { lr: effective?.lr ?? config.lr, epochs: effective?.epochs ?? config.epochs };
+    const summary = this.toDto(projectDir, run, bestValPerplexity(entries, metrics));
     return {
-      run: this.toDto(projectDir, run, bestValPerplexity(entries, metrics)),
+      // a run no trainer holds shows where its log ends (a finished or stopped run, its final figures)
+      run: summary.progress === null ? { ...summary, progress: loggedProgress(metrics, settings.epochs) } : summary,
       config,
       metrics,
       samples,
@@ -80,6 +89,7 @@ export class RunsService {
       divergence,
       baselines: vocab ? { ...vocab.file.baselines } : null,
       kernels: run.kernels ?? null,
+      effective: settings,
     };
   }
 
@@ -129,4 +139,12 @@ export class RunsService {
       bestValPerplexity: best,
     };
   }
+}
+
+/** The progress the metric log records last: how far a run got when no trainer reports on it. */
+export function loggedProgress(metrics: readonly MetricRecord[], totalEpochs: number): RunProgress | null {
+  let last: MetricRecord | null = null;
+  for (const m of metrics) if (last === null || m.step > last.step || (m.step === last.step && m.epoch >= last.epoch)) last = m;
+  if (last === null) return null;
+  return { epoch: last.epoch, totalEpochs, step: last.step, elapsedSec: last.time, etaSec: null };
 }

@@ -19,12 +19,12 @@
  */
 import { availableParallelism } from 'node:os';
 import type { KernelChoice } from '../../engine/kernels/wasm';
-import type { MetricRecord, NonFiniteReportDto, RunEvent, RunProgress, RunState, SampleRecord } from '../../shared/runs';
+import type { CheckpointInfo, MetricRecord, NonFiniteReportDto, RunEvent, RunProgress, RunState, SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
 import { readRun, readRunConfig, recordBestValPerplexity, setRunState } from '../store/runs';
 import { IMPORTED_DATASET_ID } from '../export/import-weights';
 import type { RunRecord } from '../store/schemas';
-import { toMetricRecord } from '../services/run-files';
+import { checkpointInfos, readCheckpointEntries, toMetricRecord } from '../services/run-files';
 import type { LiveRuns } from '../services/runs-service';
 import type { FinishOutcome, TrainerChannel, TrainerLauncher, WorkerMessage } from './protocol';
 import { readResumePoint } from './resume-point';
@@ -85,7 +85,7 @@ interface Active {
   writes: Promise<void>;
   /** Resolved once the trainer is gone and run.json says so. */
   settled: Deferred;
-  events: { metrics: MetricRecord[]; samples: SampleRecord[]; lastEmit: number; timer: NodeJS.Timeout | null };
+  events: { metrics: MetricRecord[]; samples: SampleRecord[]; checkpoints?: CheckpointInfo[]; lastEmit: number; timer: NodeJS.Timeout | null };
 }
 
 interface Waiting {
@@ -149,6 +149,13 @@ export class TrainingHost implements LiveRuns {
   /** The kernels that trained the run last in this host ("wasm-relaxed-simd (2 threads)"), if any. */
   kernelsOf(projectDir: string, runId: string): string | null {
     return this.kernelsUsed.get(keyOf(projectDir, runId)) ?? null;
+  }
+
+  /** Runs training or waiting to train, in every project (paused ones do not count). */
+  trainingCount(): number {
+    let n = this.queue.length + this.launching.size;
+    for (const a of this.active.values()) if (a.phase !== 'paused') n++;
+    return n;
   }
 
   isActive(projectDir: string, runId: string): boolean {
@@ -415,6 +422,7 @@ export class TrainingHost implements LiveRuns {
         a.idle.resolve();
         break;
       case 'checkpoint':
+        this.noteCheckpoint(a);
         break;
       case 'finished':
       case 'failed':
@@ -506,6 +514,18 @@ export class TrainingHost implements LiveRuns {
     });
   }
 
+  /** Sends the run's checkpoint list (read after the trainer pruned it) so views offer it at once. */
+  private noteCheckpoint(a: Active): void {
+    a.writes = a.writes.then(async () => {
+      try {
+        a.events.checkpoints = checkpointInfos(await readCheckpointEntries(this.fs, a.projectDir, a.runId), []);
+        if (this.active.get(a.key) === a) this.publish(a, a.phase === 'paused' ? 'paused' : 'running', null, null);
+      } catch (e) {
+        this.onError(e);
+      }
+    });
+  }
+
   private notifyIdle(key: string): void {
     const list = this.idleWaiters.get(key);
     this.idleWaiters.delete(key);
@@ -534,8 +554,10 @@ export class TrainingHost implements LiveRuns {
       ev.timer = null;
     }
     const event: RunEvent = { projectDir: a.projectDir, runId: a.runId, state, progress: a.progress, metrics: ev.metrics, samples: ev.samples, message, divergence };
+    if (ev.checkpoints) event.checkpoints = ev.checkpoints;
     ev.metrics = [];
     ev.samples = [];
+    ev.checkpoints = undefined;
     ev.lastEmit = performance.now();
     for (const send of [this.emit, ...this.listeners]) {
       try {

@@ -82,4 +82,19 @@ export class RunSeries {
     }
     return added;
   }
+
+  /** The epoch of the last record at or before `step` (what a checkpoint saved there had reached); null before any. */
+  epochAtStep(step: number): number | null {
+    let epoch: number | null = null;
+    for (const cols of [this.train, this.val, this.epoch]) {
+      const steps = cols.column('step');
+      const epochs = cols.column('epoch');
+      for (let i = steps.length - 1; i >= 0; i--) {
+        if (steps[i]! > step) continue;
+        epoch = Math.max(epoch ?? -Infinity, epochs[i]!);
+        break;
+      }
+    }
+    return epoch;
+  }
 }

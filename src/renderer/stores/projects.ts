@@ -22,6 +22,34 @@ export function defineProjectsStore(bridge: Bridge) {
       return `${who} is writing to this project; it is open read-only.`;
     });
 
+    /** How many runs of the open project train or wait to train (the runs store answers). */
+    let trainingRuns: () => number = () => 0;
+    /** Leaving the open project while runs train waits for the user's answer here (see LeaveProjectDialog). */
+    const leaving = shallowRef<{ name: string; count: number; answer: (leave: boolean) => void } | null>(null);
+
+    function setTrainingCheck(count: () => number): void {
+      trainingRuns = count;
+    }
+
+    /** True when the open project may be left for `nextDir` (asks first while its runs train). */
+    function mayLeave(nextDir?: string): Promise<boolean> {
+      const open = current.value;
+      if (!open || open.project.dir === nextDir) return Promise.resolve(true);
+      const count = trainingRuns();
+      if (count === 0) return Promise.resolve(true);
+      if (leaving.value) return Promise.resolve(false); // already asking
+      return new Promise((resolve) => {
+        leaving.value = {
+          name: open.project.name,
+          count,
+          answer: (leave) => {
+            leaving.value = null;
+            resolve(leave);
+          },
+        };
+      });
+    }
+
     // a second launch of the app, or this one's command line, names a project to open
     bridge.projects.onOpenRequested(({ dir }) => void open(dir));
 
@@ -34,6 +62,7 @@ export function defineProjectsStore(bridge: Bridge) {
     }
 
     async function create(parentDir: string, name: string): Promise<boolean> {
+      if (!(await mayLeave())) return false;
       return attempt(async () => {
         const summary = await bridge.projects.create({ parentDir, name });
         current.value = await bridge.projects.open({ dir: summary.dir });
@@ -42,6 +71,7 @@ export function defineProjectsStore(bridge: Bridge) {
     }
 
     async function open(dir: string): Promise<boolean> {
+      if (!(await mayLeave(dir))) return false;
       return attempt(async () => {
         current.value = await bridge.projects.open({ dir });
         recent.value = await bridge.projects.recent();
@@ -50,6 +80,7 @@ export function defineProjectsStore(bridge: Bridge) {
 
     /** The bundled demo: copied into the app-data folder the first time, reopened after. */
     async function openDemo(): Promise<boolean> {
+      if (!(await mayLeave())) return false;
       return attempt(async () => {
         current.value = await bridge.demo.open();
         recent.value = await bridge.projects.recent();
@@ -57,6 +88,7 @@ export function defineProjectsStore(bridge: Bridge) {
     }
 
     async function pickAndOpen(): Promise<boolean> {
+      if (!(await mayLeave())) return false;
       const picked = await bridge.dialog.pickFolder({ purpose: 'open-project' });
       return picked.path === null ? false : open(picked.path);
     }
@@ -71,8 +103,11 @@ export function defineProjectsStore(bridge: Bridge) {
       });
     }
 
-    function close(): void {
+    /** Leaves the open project (after asking, while its runs train); false when the user stays. */
+    async function close(): Promise<boolean> {
+      if (!(await mayLeave())) return false;
       current.value = null;
+      return true;
     }
 
     async function attempt(work: () => Promise<void>): Promise<boolean> {
@@ -89,7 +124,7 @@ export function defineProjectsStore(bridge: Bridge) {
       }
     }
 
-    return { info, recent, current, busy, error, isOpen, readOnly, readOnlyMessage, load, create, open, openDemo, pickAndOpen, pickLocation, forget, close };
+    return { info, recent, current, busy, error, isOpen, readOnly, readOnlyMessage, load, create, open, openDemo, pickAndOpen, pickLocation, forget, close, leaving, setTrainingCheck, mayLeave };
   });
 }
 

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef, watch } from 'vue';
 import type { Bridge } from '../bridge';
 import type { RunConfig } from '../../shared/run-config';
-import type { RunDetail, RunEvent, RunSummaryDto, SampleRecord } from '../../shared/runs';
+import type { CheckpointInfo, RunDetail, RunEvent, RunSummaryDto, SampleRecord } from '../../shared/runs';
 import { RunSeries } from '../charts/metric-columns';
 import { plainError } from '../lib/plain-errors';
 import type { ProjectsStore } from './projects';
@@ -52,6 +52,9 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       { immediate: true },
     );
 
+    // leaving the project while its runs train asks first
+    projects.setTrainingCheck(() => list.value.filter((r) => r.state === 'running' || r.state === 'queued').length);
+
     bridge.runs.onUpdate((e: RunEvent) => {
       if (e.projectDir !== dir.value) return;
       applyEvent(e);
@@ -87,6 +90,7 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       if (e.samples.length > 0) samples.value = { ...samples.value, [e.runId]: [...(samples.value[e.runId] ?? []), ...e.samples].slice(-MAX_SAMPLES) };
       const m = meta.value[e.runId];
       if (m && e.divergence && m.divergence !== e.divergence) meta.value = { ...meta.value, [e.runId]: { ...m, divergence: e.divergence } };
+      if (m && e.checkpoints) meta.value = { ...meta.value, [e.runId]: { ...meta.value[e.runId]!, checkpoints: withEpochs(e.checkpoints, m.checkpoints, s) } };
     }
 
     /** Fetches a run's full detail once; later events keep it current. */
@@ -139,9 +143,12 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       return series.get(runId);
     }
 
+    /** A summary from a call replaces the listed one, except that a run no trainer reports on any more keeps its last progress. */
     function upsert(run: RunSummaryDto): void {
       const i = list.value.findIndex((r) => r.id === run.id);
-      list.value = i < 0 ? [...list.value, run] : list.value.map((r) => (r.id === run.id ? run : r));
+      const before = list.value[i];
+      const next = run.progress === null && before?.progress && run.state !== 'queued' ? { ...run, progress: before.progress } : run;
+      list.value = i < 0 ? [...list.value, next] : list.value.map((r) => (r.id === run.id ? next : r));
     }
 
     /** Creates a run from a config and starts it; resolves to its id. */
@@ -181,11 +188,18 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       }
     }
 
-    /** d2l's remedy for an exploding run: continue from the last good checkpoint at half the learning rate. */
+    /**
+     * d2l's remedy for an exploding run: continue from the last good checkpoint at half the learning
+     * rate it trains with now, so a second resume halves again.
+     */
     async function resumeWithHalfLr(runId: string): Promise<boolean> {
       const m = meta.value[runId];
       if (!m) return false;
-      return control(runId, 'resume', { lr: m.config.lr / 2 });
+      const lr = effectiveLr(m) / 2;
+      const ok = await control(runId, 'resume', { lr });
+      const now = meta.value[runId];
+      if (ok && now) meta.value = { ...meta.value, [runId]: { ...now, effective: { lr, epochs: now.effective?.epochs ?? now.config.epochs } } };
+      return ok;
     }
 
     async function rename(runId: string, name: string): Promise<boolean> {
@@ -225,6 +239,17 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
 }
 
 export type RunsStore = ReturnType<ReturnType<typeof defineRunsStore>>;
+
+/** The learning rate a run trains with now (config.json's, or the last resume's). */
+export function effectiveLr(m: Pick<RunMeta, 'config' | 'effective'>): number {
+  return m.effective?.lr ?? m.config.lr;
+}
+
+/** A pushed checkpoint list carries no epochs: keep the ones known, and read new ones off the run's series. */
+function withEpochs(next: readonly CheckpointInfo[], known: readonly CheckpointInfo[], series: RunSeries | undefined): CheckpointInfo[] {
+  const epochs = new Map(known.map((c) => [c.name, c.epoch]));
+  return next.map((c) => ({ ...c, epoch: c.epoch ?? epochs.get(c.name) ?? series?.epochAtStep(c.step) ?? null }));
+}
 
 function asState(s: string): RunSummaryDto['state'] {
   const states: RunSummaryDto['state'][] = ['queued', 'running', 'paused', 'done', 'failed', 'diverged', 'interrupted'];
