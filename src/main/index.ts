@@ -16,6 +16,7 @@ import { guardWrites } from '../core/handlers/write-guard';
 import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
+import { guardClose } from './close-guard';
 import { createDialogHandlers } from './dialogs';
 import { createAccessPolicy } from './access-policy';
 import { projectDirFromArgv } from './launch-args';
@@ -69,6 +70,7 @@ app.on('second-instance', (_event, argv, workingDirectory) => {
 function createWindow(saved: WindowState | null): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions(preloadPath, saved ?? undefined));
   if (saved?.maximized) win.maximize();
+  guardClose(win, { training, dialog, quitsOnClose: process.platform !== 'darwin' });
   win.on('close', () => {
     const b = win.getNormalBounds();
     void saveWindowState(fs, app.getPath('userData'), { width: b.width, height: b.height, x: b.x, y: b.y, maximized: win.isMaximized() });
