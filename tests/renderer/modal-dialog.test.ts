@@ -81,7 +81,7 @@ describe('ModalDialog', () => {
     await flushPromises();
     expect(focused()).toBe('x');
     const [first, second] = w.findAll('.modal-backdrop');
-    expect(Number(second!.element.style.zIndex)).toBeGreaterThan(Number(first!.element.style.zIndex));
+    expect(Number((second!.element as HTMLElement).style.zIndex)).toBeGreaterThan(Number((first!.element as HTMLElement).style.zIndex));
     key('Tab');
     expect(focused()).toBe('x'); // the top dialog keeps Tab to itself
     key('Escape');
