@@ -69,13 +69,13 @@ describe('desktop loop', () => {
     const leave = page.getByRole('alertdialog');
     await leave.getByText(/Training goes on in the background/).waitFor();
     await shot('loop-leave-project');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stay');
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Stay');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stay'); // Tab goes round inside
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Stay'); // Tab goes round inside
     await page.keyboard.press('Escape');
     await leave.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close project');
+    expect((await page.locator(':focus').textContent())?.trim()).toBe('Close project');
     await page.getByRole('heading', { name: 'loop-run' }).waitFor();
 
     // the export dialog traps focus and closes on Escape too
@@ -84,10 +84,10 @@ describe('desktop loop', () => {
     await dialog.getByRole('heading', { name: /Export/ }).waitFor();
     await shot('loop-export-dialog');
     for (let i = 0; i < 12; i++) await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    expect(await page.locator('[role="dialog"] :focus').count()).toBe(1);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-weights');
+    expect(await page.locator(':focus').getAttribute('data-testid')).toBe('export-weights');
 
     // a stopped run keeps its final progress and says how it ended
     await page.getByTestId('stop').click();
