@@ -10,14 +10,15 @@ import { eventLog, memoryTrainingProject } from './training-fixtures';
 describe('live run updates for the window', () => {
   it('pushes the run’s pruned checkpoint list with each save, before the final state', async () => {
     const p = await memoryTrainingProject();
-    const id = await p.createRun({ epochs: 3, keepCheckpoints: 1, checkpointEvery: 1 });
+    // long enough to span several event batches (lists saved within one batch go out together, the newest)
+    const id = await p.createRun({ epochs: 8, hiddenSize: 32, keepCheckpoints: 1, checkpointEvery: 1 });
     const log = eventLog();
     const host = new TrainingHost({ fs: p.fs, launcher: inProcessLauncher(p.fs), emit: log.emit });
     await host.start(p.dir, id);
     await host.wait(p.dir, id);
 
     const withList = log.events.filter((e) => e.checkpoints !== undefined);
-    expect(withList.length).toBeGreaterThanOrEqual(3);
+    expect(withList.length).toBeGreaterThanOrEqual(2);
     for (const e of log.events) expect(runEventSchema.safeParse(e).success).toBe(true);
     // the first one arrives while the run still trains: Generate and Export need not wait for the end
     const firstList = log.events.findIndex((e) => e.checkpoints !== undefined);

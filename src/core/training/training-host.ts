@@ -519,7 +519,7 @@ export class TrainingHost implements LiveRuns {
     a.writes = a.writes.then(async () => {
       try {
         a.events.checkpoints = checkpointInfos(await readCheckpointEntries(this.fs, a.projectDir, a.runId), []);
-        if (this.active.get(a.key) === a) this.publish(a, a.phase === 'paused' ? 'paused' : 'running', null, null);
+        if (this.active.get(a.key) === a) this.scheduleEvent(a); // with the next batch of records, or its own within eventIntervalMs
       } catch (e) {
         this.onError(e);
       }
