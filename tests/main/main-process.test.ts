@@ -6,7 +6,7 @@ const m = vi.hoisted(() => {
   type Listener = (...args: unknown[]) => unknown;
   const contentsHandlers = new Map<string, Listener>();
   const state = {
-    windows: [] as Array<{ options: Record<string, unknown> }>,
+    windows: [] as Array<{ options: Record<string, unknown>; windowListeners: Map<string, unknown[]> }>,
     contentsHandlers,
     appHandlers: new Map<string, Listener>(),
     ipcChannels: [] as string[],
@@ -36,8 +36,11 @@ vi.mock('electron', () => {
       m.windows.push(this);
     }
     static getAllWindows = () => m.windows;
+    windowListeners = new Map<string, unknown[]>();
     once() {}
-    on() {}
+    on(name: string, fn: unknown) {
+      this.windowListeners.set(name, [...(this.windowListeners.get(name) ?? []), fn]);
+    }
     maximize() {}
     isMinimized() {
       return false;
@@ -97,6 +100,10 @@ describe('main process wiring (electron mocked)', () => {
     expect(String(prefs['preload'])).toMatch(/preload[\\/]index\.cjs$/);
     expect(m.loadFile).toHaveBeenCalledOnce();
     expect(m.loadURL).not.toHaveBeenCalled();
+  });
+
+  it('guards the window’s close (asking while runs train) besides saving its bounds', () => {
+    expect(m.windows[0]!.windowListeners.get('close')).toHaveLength(2);
   });
 
   it('registers every contract channel and the preload drop channel through the router', () => {
