@@ -36,7 +36,7 @@ export class TextStatsAccumulator {
       distinct: counter.counts.size,
       vocabSize: vocabSizeForMinFreq(counter.counts, minFreq),
       unkRate: unkRate(counter.counts, minFreq),
-      unigramPerplexity: unigramPerplexity(counter.counts),
+      unigramPerplexity: unigramPerplexity(counter.counts, minFreq),
       top,
     };
   }
