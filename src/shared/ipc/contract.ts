@@ -102,8 +102,8 @@ export const requests = {
   },
   /**
    * Exports a run's checkpoint: main shows the save dialog (the renderer never names the path) and
-   * writes the files. `path` is null when the user cancelled; safetensors also writes config.json
-   * and vocab.json beside the chosen file.
+   * writes the files. `path` is null when the user cancelled; safetensors also writes NAME.config.json
+   * and NAME.vocab.json beside the chosen NAME.safetensors.
    */
   'export:run': {
     request: z
