@@ -113,6 +113,8 @@ export const generateRequestSchema = z
     length: z.number().int().min(1).max(10_000),
     decoding: decodingSchema,
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /** Never generate `<unk>` (its probability becomes zero and the rest is renormalised). */
+    excludeUnk: z.boolean().optional(),
   })
   .strict();
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;

@@ -200,4 +200,18 @@ describe('generate view', () => {
     expect(w.text()).toMatch(/Perplexity [\d.]+/);
     expect(w.find('[data-testid="surprisal"] .tok').attributes('title')).toMatch(/bits$/);
   });
+
+  it('asks to leave <unk> out of the text by default, and lets the user keep it', async () => {
+    const { w, backend } = await openApp({ runs: [runDetail('r1', { metrics: metricStream(0, 100) })] });
+    await w.findAll('.sidebar button').find((b) => b.text().startsWith('Generate'))!.trigger('click');
+    await flushPromises();
+    const sent = () => backend.requests.filter((r) => r.channel === 'generate:text').map((r) => (r.payload as { excludeUnk?: boolean }).excludeUnk);
+    expect((w.find('[data-testid="exclude-unk"]').element as HTMLInputElement).checked).toBe(true);
+    await w.find('[data-testid="generate"]').trigger('click');
+    await flushPromises();
+    await w.find('[data-testid="exclude-unk"]').setValue(false);
+    await w.find('[data-testid="generate"]').trigger('click');
+    await flushPromises();
+    expect(sent()).toEqual([true, false]);
+  });
 });
