@@ -115,6 +115,40 @@ describe('run setup', () => {
     expect((backend.requests.find((r) => r.channel === 'runs:create')!.payload as { config: { cell: string } }).config.cell).toBe('lstm');
     expect(w.find('h1').text()).toBe('lstm-1');
   });
+
+  it('offers the corpus opening as the sample prefix and warns when letters cleaning would erase most of the text', async () => {
+    const base = textDataset('zh');
+    const stats = { ...base.stats, lettersKept: 0.1, opening: { none: '时间旅行者正在阐述一个深奥的问题', letters: ' ' } } as typeof base.stats;
+    const { w, backend } = await openApp({ datasets: [{ ...base, stats }] });
+    await w.findAll('.sidebar button').find((b) => b.attributes('aria-label') === 'New run')!.trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').text()).toContain('drops 90 %');
+    await w.find('#cfg-clean').setValue('none');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+    expect(w.find('#cfg-samplePrefix').attributes('placeholder')).toBe('时间旅行者正在阐述一个深奥的问题');
+    expect(w.find('[data-testid="sample-prefix-help"]').text()).toContain('“时间旅行者正在阐述一个深奥的问题”');
+    await w.find('[data-testid="start-run"]').trigger('click');
+    await flushPromises();
+    // the field left empty: the service fills in the opening
+    expect((backend.requests.find((r) => r.channel === 'runs:create')!.payload as { config: { samplePrefix: string } }).config.samplePrefix).toBe('');
+  });
+});
+
+describe('letters cleaning warning', () => {
+  it('tells the dataset screen plainly how much letters cleaning drops, and stays quiet for English', async () => {
+    const base = textDataset('code');
+    const { w } = await openApp({ datasets: [{ ...base, stats: { ...base.stats, lettersKept: 0.55 } as typeof base.stats }, textDataset('en')] });
+    await sidebarButton(w, 'code.txt').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').text()).toMatch(/drops 45 % of this text's characters/);
+    await w.find('input[name="ds-clean"][value="none"]').setValue(true);
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+    await sidebarButton(w, 'en.txt').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+  });
 });
 
 describe('training view', () => {
@@ -199,6 +233,13 @@ describe('generate view', () => {
     await flushPromises();
     expect(w.text()).toMatch(/Perplexity [\d.]+/);
     expect(w.find('[data-testid="surprisal"] .tok').attributes('title')).toMatch(/bits$/);
+  });
+
+  it('starts from the run’s sample prefix (the corpus opening), not a fixed English phrase', async () => {
+    const { w } = await openApp({ runs: [runDetail('r1', { metrics: metricStream(0, 100), config: { samplePrefix: 'es war einmal' } })] });
+    await w.findAll('.sidebar button').find((b) => b.text().startsWith('Generate'))!.trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect((w.find('#gv-prefix').element as HTMLTextAreaElement).value).toBe('es war einmal'));
   });
 
   it('asks to leave <unk> out of the text by default, and lets the user keep it', async () => {

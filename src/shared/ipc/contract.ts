@@ -56,7 +56,8 @@ export const requests = {
   },
   'datasets:preview': {
     request: z.object({ ...inProject, datasetId: idSchema, cleaning: z.enum(['none', 'letters']), maxChars: z.number().int().min(1).max(100_000) }).strict(),
-    response: z.object({ text: z.string(), truncated: z.boolean() }),
+    /** `lettersKept`: share of the previewed text's non-space characters that `letters` cleaning keeps. */
+    response: z.object({ text: z.string(), truncated: z.boolean(), lettersKept: z.number().min(0).max(1).optional() }),
   },
   'datasets:rename': { request: z.object({ ...inProject, datasetId: idSchema, name: z.string().trim().min(1).max(200) }).strict(), response: datasetFileSchema },
   'datasets:delete': { request: z.object({ ...inProject, datasetId: idSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
