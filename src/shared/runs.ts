@@ -134,3 +134,21 @@ export const scoreResultSchema = z.object({
   perplexity: z.number(),
 });
 export type ScoreResult = z.infer<typeof scoreResultSchema>;
+
+/** A run's training time measured on this machine before it starts (`runs:estimate`). */
+export const runEstimateSchema = z.object({
+  /** Wall time for the whole run: training updates plus validation passes. */
+  seconds: z.number().nonnegative(),
+  trainSeconds: z.number().nonnegative(),
+  evalSeconds: z.number().nonnegative(),
+  secondsPerUpdate: z.number().nonnegative(),
+  /** Mean minibatches per epoch over the random offsets. */
+  updatesPerEpoch: z.number().nonnegative(),
+  epochs: z.number().int().positive(),
+  /** Minibatches timed (after a warm-up). */
+  measuredUpdates: z.number().int().positive(),
+  tokensPerSec: z.number().nonnegative(),
+  /** The kernels timed, as a trainer describes them ("wasm-relaxed-simd (2 threads)"). */
+  kernels: z.string(),
+});
+export type RunEstimate = z.infer<typeof runEstimateSchema>;

@@ -4,6 +4,7 @@
  * checked, vocab.json written) and rename/delete.
  */
 import { minBatchesPerEpoch } from '../../engine/data/seq-batches';
+import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
 import { AppError } from '../../shared/errors';
 import type { FileSystem } from '../fs/file-system';
@@ -22,6 +23,8 @@ export interface LiveRuns {
   status(projectDir: string, runId: string): { progress: RunProgress | null } | null;
   /** True while a worker holds the run (training or paused in memory): deleting it is refused. */
   isActive?(projectDir: string, runId: string): boolean;
+  /** The kernels and threads a trainer gets, so an estimate measures with the same. */
+  trainerKernels?(): { kernels: KernelChoice; threads: number };
 }
 
 export interface RunsServiceOptions {

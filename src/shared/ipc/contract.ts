@@ -18,6 +18,7 @@ import {
   generateRequestSchema,
   generateResultSchema,
   runDetailSchema,
+  runEstimateSchema,
   runEventSchema,
   runSummaryDtoSchema,
   scoreResultSchema,
@@ -84,6 +85,14 @@ export const requests = {
   'runs:create': {
     request: z.object({ ...inProject, config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>> }).strict(),
     response: runSummaryDtoSchema,
+  },
+  /**
+   * Times a few training minibatches of `config` on the project's data, off the main thread, and
+   * answers with the whole run's expected wall time. Reads only; writes nothing.
+   */
+  'runs:estimate': {
+    request: z.object({ ...inProject, config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>> }).strict(),
+    response: runEstimateSchema,
   },
   'runs:start': { request: runRef, response: runSummaryDtoSchema },
   'runs:pause': { request: runRef, response: runSummaryDtoSchema },
