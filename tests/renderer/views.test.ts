@@ -116,6 +116,26 @@ describe('run setup', () => {
     expect(w.find('h1').text()).toBe('lstm-1');
   });
 
+  it('measures the training time on this machine, shows that it is measuring, and measures again when the model changes', async () => {
+    const { w, backend } = await openApp({ datasets: [textDataset('tm')] });
+    let release = () => {};
+    backend.estimateHold = new Promise((resolve) => (release = resolve));
+    await w.findAll('.sidebar button').find((b) => b.attributes('aria-label') === 'New run')!.trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect(w.find('[data-testid="time-measuring"]').exists()).toBe(true), { timeout: 2000 });
+    release();
+    await vi.waitFor(() => expect(w.find('[data-testid="time"]').exists()).toBe(true), { timeout: 2000 });
+    expect(w.find('[data-testid="time-measuring"]').exists()).toBe(false);
+    // 500 epochs × 1.1 s
+    expect(w.find('[data-testid="time"]').text()).toBe('9:10');
+    expect(w.text()).toContain('timed over 12 minibatches');
+    const estimates = () => backend.requests.filter((r) => r.channel === 'runs:estimate').map((r) => (r.payload as { config: { hiddenSize: number } }).config.hiddenSize);
+    expect(estimates()).toEqual([256]);
+    await w.find('#cfg-name').setValue('another name');
+    await w.find('#cfg-hiddenSize').setValue('64');
+    await vi.waitFor(() => expect(estimates()).toEqual([256, 64]), { timeout: 2000 });
+  });
+
   it('offers the corpus opening as the sample prefix and warns when letters cleaning would erase most of the text', async () => {
     const base = textDataset('zh');
     const stats = { ...base.stats, lettersKept: 0.1, opening: { none: '时间旅行者正在阐述一个深奥的问题', letters: ' ' } } as typeof base.stats;
