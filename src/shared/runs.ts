@@ -137,8 +137,10 @@ export type ScoreResult = z.infer<typeof scoreResultSchema>;
 
 /** A run's training time measured on this machine before it starts (`runs:estimate`). */
 export const runEstimateSchema = z.object({
-  /** Wall time for the whole run: training updates plus validation passes. */
+  /** Wall time for the whole run: starting the trainer, training updates and validation passes. */
   seconds: z.number().nonnegative(),
+  /** Starting: the thread, reading and encoding the corpus, building the model and kernels. */
+  setupSeconds: z.number().nonnegative(),
   trainSeconds: z.number().nonnegative(),
   evalSeconds: z.number().nonnegative(),
   secondsPerUpdate: z.number().nonnegative(),

@@ -208,7 +208,7 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
     'generate:score': ({ text }) => backend.score(text),
     // 20 ms per update, 50 updates an epoch, 10 % more for validation
     'runs:estimate': async ({ config }) => (await backend.estimateHold, {
-      seconds: config.epochs * 1.1, trainSeconds: config.epochs, evalSeconds: config.epochs * 0.1, secondsPerUpdate: 0.02, updatesPerEpoch: 50, epochs: config.epochs,
+      seconds: config.epochs * 1.1, setupSeconds: 0, trainSeconds: config.epochs, evalSeconds: config.epochs * 0.1, secondsPerUpdate: 0.02, updatesPerEpoch: 50, epochs: config.epochs,
       measuredUpdates: 12, tokensPerSec: (config.batchSize * config.numSteps) / 0.02, kernels: 'wasm-simd128 (2 threads)',
     }),
     ...overrides,

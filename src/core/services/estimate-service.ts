@@ -32,12 +32,18 @@ function workerSpec(moduleUrl: string): { url: URL; workerData: Record<string, u
 export function measureInWorker(projectDir: string, config: unknown, options: MeasureOptions): Promise<RunEstimate> {
   const spec = workerSpec(import.meta.url);
   const { now: _now, ...cloneable } = options;
+  const spawned = performance.now();
   return new Promise((resolve, reject) => {
     const worker = new Worker(spec.url, { workerData: { ...spec.workerData, job: { projectDir, config, options: cloneable } }, stderr: false });
     let settled = false;
-    worker.once('message', (m: { ok: true; value: RunEstimate } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } }) => {
+    worker.once('message', (m: { ok: true; value: RunEstimate; elapsedSeconds: number } | { ok: false; error: { code: string; message: string; details: Record<string, unknown> } }) => {
       settled = true;
-      if (m.ok) resolve(m.value);
+      // a trainer starts a thread and loads its code the same way: what this one took before it
+      // began measuring counts as setup (the worker reports how long its own measurement ran)
+      if (m.ok) {
+        const threadStart = Math.max(0, (performance.now() - spawned) / 1000 - m.elapsedSeconds);
+        resolve({ ...m.value, setupSeconds: m.value.setupSeconds + threadStart, seconds: m.value.seconds + threadStart });
+      }
       else reject(new AppError(m.error.code, m.error.message, m.error.details));
     });
     worker.once('error', (e) => {

@@ -3,7 +3,8 @@
  * real data and trained for a few minibatches with the kernels a trainer would use, and one
  * validation pass over a slice of the held-out ids is timed. The total is
  *
- *   epochs × (expected minibatches per epoch) × (seconds per update)
+ *   setup (data, model, kernels — and starting the thread, when measured in one) + the first updates
+ *   + (the remaining updates of epochs × expected minibatches per epoch) × (seconds per update)
  *   + (validations) × (validation tokens) × (seconds per validation token)
  *
  * The expected minibatches average over every random offset an epoch may draw. Nothing is written.
@@ -48,6 +49,7 @@ export function validationCount(epochs: number, valEvery: number): number {
 export async function measureTrainingTime(fs: FileSystem, projectDir: string, rawConfig: unknown, options: MeasureOptions = {}): Promise<RunEstimate> {
   const config = parseRunConfig(rawConfig);
   const now = options.now ?? (() => performance.now());
+  const begin = now();
   const budgetMs = options.budgetMs ?? 1500;
   const data = await prepareRunData(fs, projectDir, config);
   const updatesPerEpoch = expectedBatchesPerEpoch(config, data.train.length);
@@ -59,7 +61,11 @@ export async function measureTrainingTime(fs: FileSystem, projectDir: string, ra
   const runKernels = await createRunKernels({ kernels: options.kernels ?? 'auto', threads: options.threads ?? 1 });
   try {
     const trainer = new Trainer(trainerOptionsFromRunConfig(config), { train: data.train, val: valSlice, vocabSize: data.vocab.size }, { kernels: runKernels.kernels });
+    const setupMs = now() - begin;
+    // the first updates compile and warm caches: a trainer pays for them too, once
+    const warm0 = now();
     for (let i = 0; i < WARMUP_UPDATES; i++) trainer.trainStep();
+    const warmupMs = now() - warm0;
     const start = now();
     let updates = 0;
     while (updates < MIN_UPDATES || (updates < MAX_UPDATES && now() - start < budgetMs)) {
@@ -76,10 +82,13 @@ export async function measureTrainingTime(fs: FileSystem, projectDir: string, ra
       const perToken = ev && ev.tokens > 0 ? (now() - t0) / 1000 / ev.tokens : 0;
       evalSeconds = validationCount(config.epochs, config.valEvery) * (data.val.length - 1) * perToken;
     }
-    const trainSeconds = config.epochs * updatesPerEpoch * secondsPerUpdate;
+    const totalUpdates = config.epochs * updatesPerEpoch;
+    const trainSeconds = Math.min(totalUpdates, WARMUP_UPDATES) * (warmupMs / 1000 / WARMUP_UPDATES) + Math.max(0, totalUpdates - WARMUP_UPDATES) * secondsPerUpdate;
+    const setupSeconds = setupMs / 1000;
     const k = runKernels.description;
     return {
-      seconds: trainSeconds + evalSeconds,
+      seconds: setupSeconds + trainSeconds + evalSeconds,
+      setupSeconds,
       trainSeconds,
       evalSeconds,
       secondsPerUpdate,

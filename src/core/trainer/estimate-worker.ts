@@ -11,7 +11,9 @@ if (port === null) throw new Error('estimate-worker.ts runs as a worker thread')
 
 const { job } = workerData as { job: { projectDir: string; config: unknown; options: MeasureOptions } };
 try {
-  port.postMessage({ ok: true, value: await measureTrainingTime(new NodeFileSystem(), job.projectDir, job.config, job.options) });
+  const t0 = performance.now();
+  const value = await measureTrainingTime(new NodeFileSystem(), job.projectDir, job.config, job.options);
+  port.postMessage({ ok: true, value, elapsedSeconds: (performance.now() - t0) / 1000 });
 } catch (err) {
   const e = err as { code?: unknown; message?: unknown; details?: unknown };
   port.postMessage({ ok: false, error: { code: typeof e.code === 'string' ? e.code : 'EstimateFailed', message: String(e.message ?? err), details: e.details ?? {} } });
