@@ -9,7 +9,12 @@ export default defineConfig({
       rollupOptions: {
         // The trainer worker is a second entry: worker_threads loads out/main/trainer-worker.js
         // (src/core/training/worker-launcher.ts resolves it next to the bundled index.js).
-        input: { index: resolve('src/main/index.ts'), 'trainer-worker': resolve('src/core/trainer/worker.ts') },
+        input: {
+          index: resolve('src/main/index.ts'),
+          'trainer-worker': resolve('src/core/trainer/worker.ts'),
+          // the run-setup time estimate trains a few minibatches off the main thread (core/services/estimate-service.ts)
+          'estimate-worker': resolve('src/core/trainer/estimate-worker.ts'),
+        },
       },
     },
   },

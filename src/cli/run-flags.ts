@@ -50,7 +50,7 @@ const flagOfKey = new Map(Object.entries(RUN_CONFIG_FLAGS).map(([flag, f]) => [f
 
 function help(key: ConfigFlag['key']): string {
   if (key === 'name') return 'Run name.';
-  if (key === 'samplePrefix') return 'Prefix of the samples generated while training.';
+  if (key === 'samplePrefix') return 'Prefix of the samples generated while training (default: the corpus\' first words).';
   if (key === 'sampleLength') return 'Tokens per training sample.';
   const spec = runConfigFields[key];
   const range = spec.kind === 'choice' ? spec.options.join('|') : `${spec.min}..${spec.max}`;

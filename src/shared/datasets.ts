@@ -28,6 +28,10 @@ export const textStatsSchema = z.object({
   minFreq: z.number().int().positive(),
   char: tokenizerStatsSchema,
   word: tokenizerStatsSchema,
+  /** Share of the non-space characters `letters` cleaning keeps (A–Z, a–z); absent for older datasets. */
+  lettersKept: z.number().min(0).max(1).optional(),
+  /** The text's first characters under each cleaning: the default sample prefix comes from them. */
+  opening: z.object({ none: z.string(), letters: z.string() }).optional(),
 });
 export type TextStats = z.infer<typeof textStatsSchema>;
 

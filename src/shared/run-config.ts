@@ -94,7 +94,8 @@ export const runConfigSchema = z
     ...shape,
     name: z.string().trim().min(1, 'Give the run a name.').max(80).default('run'),
     datasetId: z.string().min(1, 'Choose a dataset.'),
-    samplePrefix: z.string().max(200).default('time traveller'),
+    /** Empty: the corpus' opening words (filled in when the run is created; see text-defaults.ts). */
+    samplePrefix: z.string().max(200).default(''),
     sampleLength: z.number().int().min(1).max(2000).default(50),
   })
   .strict() as unknown as z.ZodType<RunConfig, Partial<RunConfig> & { datasetId: string }>;

@@ -117,6 +117,8 @@ export const generateRequestSchema = z
     length: z.number().int().min(1).max(10_000),
     decoding: decodingSchema,
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /** Never generate `<unk>` (its probability becomes zero and the rest is renormalised). */
+    excludeUnk: z.boolean().optional(),
   })
   .strict();
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;
@@ -136,3 +138,23 @@ export const scoreResultSchema = z.object({
   perplexity: z.number(),
 });
 export type ScoreResult = z.infer<typeof scoreResultSchema>;
+
+/** A run's training time measured on this machine before it starts (`runs:estimate`). */
+export const runEstimateSchema = z.object({
+  /** Wall time for the whole run: starting the trainer, training updates and validation passes. */
+  seconds: z.number().nonnegative(),
+  /** Starting: the thread, reading and encoding the corpus, building the model and kernels. */
+  setupSeconds: z.number().nonnegative(),
+  trainSeconds: z.number().nonnegative(),
+  evalSeconds: z.number().nonnegative(),
+  secondsPerUpdate: z.number().nonnegative(),
+  /** Mean minibatches per epoch over the random offsets. */
+  updatesPerEpoch: z.number().nonnegative(),
+  epochs: z.number().int().positive(),
+  /** Minibatches timed (after a warm-up). */
+  measuredUpdates: z.number().int().positive(),
+  tokensPerSec: z.number().nonnegative(),
+  /** The kernels timed, as a trainer describes them ("wasm-relaxed-simd (2 threads)"). */
+  kernels: z.string(),
+});
+export type RunEstimate = z.infer<typeof runEstimateSchema>;

@@ -123,6 +123,31 @@ describe('rnn-lab train / resume', () => {
     expect(s.logprobs).toHaveLength(s.tokens.length - 1);
     expect(s.perplexity).toBeCloseTo(Math.exp(-s.logprobs.reduce((x, y) => x + y, 0) / s.logprobs.length), 10);
   });
+
+  it('samples from the corpus opening unless --sample-prefix names another prefix', async () => {
+    const project = join(root, 'prefix.rnnlab');
+    const opening = (await import('node:fs')).readFileSync(data, 'utf8').split(/\s+/).slice(0, 2).join(' ');
+    const samples = (r: { out: string[] }) => r.out.filter((l) => l.includes('sample @ epoch')).map((l) => l.replace(/^.*sample @ epoch \d+: /, '').split('|')[0]);
+    const first = await run(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '1']);
+    expect(first.code).toBe(0);
+    expect(samples(first)[0]!.startsWith(opening)).toBe(true);
+    const named = await run(['train', '--data', data, '--project', project, ...MODEL, '--epochs', '1', '--sample-prefix', 'we sat']);
+    expect(samples(named)).toEqual(['we sat']);
+  });
+
+  it('leaves <unk> out of generated text with --exclude-unk', async () => {
+    const project = join(root, 'unk.rnnlab');
+    // characters seen fewer than 120 times are <unk>: a good share of this corpus
+    const trained = await run(['train', '--data', data, '--project', project, ...MODEL, '--min-freq', '120', '--epochs', '1', '--json']);
+    expect(trained.code).toBe(0);
+    const runId = trained.json.at(-1)!.run as string;
+    const args = ['generate', '--project', project, '--run', runId, '--prefix', 'the', '--length', '400', '--temperature', '2', '--seed', '1', '--json'];
+    const tokens = async (extra: string[]) => (await run([...args, ...extra])).json[0]!.tokens as string[];
+    expect(await tokens([])).toContain('<unk>');
+    const without = await tokens(['--exclude-unk']);
+    expect(without).toHaveLength(400);
+    expect(without).not.toContain('<unk>');
+  });
 });
 
 describe('rnn-lab usage errors', () => {

@@ -38,7 +38,9 @@ describe('text import', () => {
     expect(record.stats).toMatchObject({ kind: 'text', characters: normal.length, lines: 4, newline: 'crlf' });
     if (record.stats.kind !== 'text') throw new Error('kind');
     expect(record.stats.word).toMatchObject({ tokens: 10, distinct: words.size, unkRate: unkRate(words, 2), vocabSize: 3 });
-    expect(record.stats.word.unigramPerplexity).toBeCloseTo(unigramPerplexity(words), 12);
+    expect(record.stats.word.unigramPerplexity).toBeCloseTo(unigramPerplexity(words, 2), 12);
+    // min_freq 2 keeps "the" and "time"; the other six words are one <unk> of count 6
+    expect(record.stats.word.unigramPerplexity).toBeCloseTo(Math.exp(-(2 * 0.2 * Math.log(0.2) + 0.6 * Math.log(0.6))), 12);
     expect(record.stats.word.top.slice(0, 2)).toEqual([['the', 2], ['time', 2]]);
     expect(record.stats.char.tokens).toBe(normal.length);
     expect(await readDatasetText(fs, PROJECT, record)).toBe(normal);

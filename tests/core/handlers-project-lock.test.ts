@@ -168,6 +168,9 @@ describe('a project another process writes to opens read-only', () => {
     // reads still work, and nothing changed
     expect({ runs: await a.value('runs:list', { projectDir }), dataset: await a.value('datasets:get', { projectDir, datasetId }) }).toEqual(before);
     expect(before.runs).toEqual([expect.objectContaining({ id: runId, state: 'running' })]);
+    // the time estimate only reads: a read-only project still gets one
+    const estimate = await a.call<{ seconds: number }>('runs:estimate', { projectDir, config: { datasetId, hiddenSize: 8, batchSize: 2, numSteps: 5, epochs: 2 } });
+    expect(estimate.ok && estimate.value.seconds).toBeGreaterThan(0);
     expect(await readLockHolder(p.dir)).toEqual(holder);
   }, 30_000);
 });

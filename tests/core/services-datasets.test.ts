@@ -11,6 +11,7 @@ import { Throttle } from '../../src/core/services/throttle';
 import { createProject } from '../../src/core/store/project';
 import { cleanText, countTokens, tokenize, unigramPerplexity, unkRate, Vocab, vocabSizeForMinFreq, type Cleaning, type TokenizerKind } from '../../src/engine/text';
 import { vocabularyViewSchema } from '../../src/shared/datasets';
+import { lettersWarning, openingPrefix } from '../../src/shared/text-defaults';
 import { PROJECT, codeOf, memoryProject } from './helpers';
 
 const TEXT = [
@@ -39,7 +40,10 @@ class CountingFs extends MemoryFileSystem {
 
 function engineView(text: string, tokenizer: TokenizerKind, cleaning: Cleaning, minFreq: number) {
   const counts = countTokens(tokenize(cleanText(text, cleaning), tokenizer));
-  return { counts, vocabSize: vocabSizeForMinFreq(counts, minFreq), unkRate: unkRate(counts, minFreq), unigram: unigramPerplexity(counts) };
+  // the unigram baseline of the ids the corpus encodes to: tokens below minFreq are one <unk>
+  const tokens = tokenize(cleanText(text, cleaning), tokenizer);
+  const ids = Vocab.fromCounts(counts, { minFreq }).encode(tokens);
+  return { counts, vocabSize: vocabSizeForMinFreq(counts, minFreq), unkRate: unkRate(counts, minFreq), unigram: unigramPerplexity(countTokens(Array.from(ids, String))) };
 }
 
 describe('datasets service', () => {
@@ -81,7 +85,7 @@ describe('datasets service', () => {
           expect(view.vocabSize).toBe(ref.vocabSize);
           expect(view.vocabSize).toBe(Vocab.fromCounts(ref.counts, { minFreq }).size);
           expect(view.unkRate).toBe(ref.unkRate);
-          expect(view.unigramPerplexity).toBe(ref.unigram);
+          expect(view.unigramPerplexity).toBeCloseTo(ref.unigram, 10);
           expect(view.rankCounts).toEqual([...ref.counts.values()].sort((a, b) => b - a));
           expect(view.top[0]).toEqual([...ref.counts].sort((a, b) => b[1] - a[1])[0]);
         }
@@ -126,10 +130,41 @@ describe('datasets service', () => {
     fs.seedFile('/in/tm.txt', TEXT);
     const service = new DatasetsService({ fs });
     const { id } = await service.import(PROJECT, { filePath: '/in/tm.txt' });
-    expect(await service.preview(PROJECT, id, 'letters', 20)).toEqual({ text: cleanText(TEXT, 'letters').slice(0, 20), truncated: true });
-    expect(await service.preview(PROJECT, id, 'none', 100_000)).toEqual({ text: TEXT, truncated: false });
+    expect(await service.preview(PROJECT, id, 'letters', 20)).toMatchObject({ text: cleanText(TEXT, 'letters').slice(0, 20), truncated: true });
+    expect(await service.preview(PROJECT, id, 'none', 100_000)).toMatchObject({ text: TEXT, truncated: false });
     const all = cleanText(TEXT, 'letters');
-    expect(await service.preview(PROJECT, id, 'letters', all.length)).toEqual({ text: all, truncated: false });
+    expect(await service.preview(PROJECT, id, 'letters', all.length)).toMatchObject({ text: all, truncated: false });
+  });
+
+  it('says how much of the text letters cleaning keeps: nearly all of English prose, little of Chinese or code', async () => {
+    const fs = await memoryProject();
+    const service = new DatasetsService({ fs });
+    const cases = [
+      ['en.txt', TEXT, 0.9, 1],
+      ['zh.txt', '时间旅行者（为了方便我们这样称呼他）正在向我们阐述一个深奥的问题。'.repeat(5) + ' hello', 0, 0.2],
+      ['code.txt', 'for (let i = 0; i < 10; i++) { a[i] = (b[i] * 2) + 1; }\n'.repeat(20), 0.2, 0.8],
+    ] as const;
+    for (const [name, text, lo, hi] of cases) {
+      fs.seedFile(`/in/${name}`, text);
+      const record = await service.import(PROJECT, { filePath: `/in/${name}` });
+      if (record.stats.kind !== 'text') throw new Error('kind');
+      expect(record.stats.lettersKept).toBeGreaterThanOrEqual(lo);
+      expect(record.stats.lettersKept).toBeLessThan(hi);
+      expect((await service.preview(PROJECT, record.id, 'letters', 100_000)).lettersKept).toBeCloseTo(record.stats.lettersKept!, 12);
+      expect(lettersWarning(record.stats.lettersKept) !== null).toBe(name !== 'en.txt');
+    }
+  });
+
+  it('records the opening of the text under each cleaning, and suggests its first words as the sample prefix', async () => {
+    const fs = await memoryProject();
+    fs.seedFile('/in/tm.txt', TEXT);
+    const record = await new DatasetsService({ fs }).import(PROJECT, { filePath: '/in/tm.txt' });
+    if (record.stats.kind !== 'text') throw new Error('kind');
+    expect(record.stats.opening).toEqual({ none: TEXT.slice(0, 200), letters: cleanText(TEXT, 'letters').slice(0, 200) });
+    expect(openingPrefix(record.stats.opening!.letters, 'char')).toBe('the time traveller');
+    expect(openingPrefix(record.stats.opening!.none, 'char')).toBe('The Time Traveller');
+    expect(openingPrefix(record.stats.opening!.letters, 'word')).toBe('the time traveller');
+    expect(openingPrefix('時間旅行者は私たちに難しい問題を説明していた', 'char')).toBe('時間旅行者は私たちに難しい問題を説明していた'.slice(0, 22));
   });
 
   it('refuses the vocabulary of a CSV table in plain words', async () => {

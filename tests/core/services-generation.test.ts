@@ -39,6 +39,21 @@ function modelOf(trainer: Trainer, state: ReturnType<Trainer['exportState']>): R
 }
 
 describe('generation service', () => {
+  it('never generates <unk> when asked to exclude it, even from a model that favours it', async () => {
+    // min_freq 150 leaves only the commonest characters: <unk> covers much of the text
+    const { fs, id, data } = await trainedRun({ minFreq: 150 });
+    const unkShare = Array.from(data.train).filter((t) => t === 0).length / data.train.length;
+    expect(unkShare).toBeGreaterThan(0.2);
+    const gen = new GenerationService(fs);
+    const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'the time', length: 300, decoding: { mode: 'sample' as const, temperature: 1.5, topK: 0, topP: 1 }, seed: 5 };
+    expect((await gen.generate(request)).tokens).toContain('<unk>');
+    const without = await gen.generate({ ...request, excludeUnk: true });
+    expect(without.tokens).toHaveLength(300);
+    expect(without.tokens).not.toContain('<unk>');
+    const greedy = await gen.generate({ ...request, decoding: { mode: 'greedy' }, excludeUnk: true });
+    expect(greedy.tokens).not.toContain('<unk>');
+  });
+
   it('generates deterministically for a seed, from the best checkpoint when none is named', async () => {
     const { fs, id, data, trainer, early } = await trainedRun();
     const gen = new GenerationService(fs);

@@ -23,6 +23,29 @@ async function projectWithText(text = TEXT) {
 
 const tiny = { hiddenSize: 8, batchSize: 2, numSteps: 5 };
 
+describe('default sample prefix', () => {
+  it('is the corpus opening as the run cleans and tokenizes it, and a prefix the user gave is kept', async () => {
+    const { fs, dataset } = await projectWithText('Der Zeitreisende (denn so will ich ihn nennen) erklärte uns eine schwierige Sache. '.repeat(30));
+    const runs = new RunsService({ fs });
+    const configOf = async (over: Record<string, unknown>) => parseRunConfig((await runs.get(PROJECT, (await runs.create(PROJECT, { datasetId: dataset.id, ...tiny, ...over })).id)).config);
+    expect((await configOf({})).samplePrefix).toBe('der zeitreisende');
+    expect((await configOf({ clean: 'none' })).samplePrefix).toBe('Der Zeitreisende');
+    expect((await configOf({ tokenizer: 'word' })).samplePrefix).toBe('der zeitreisende denn');
+    expect((await configOf({ samplePrefix: 'so will' })).samplePrefix).toBe('so will');
+  });
+
+  it('comes from the first training tokens for a dataset imported before its opening was recorded', async () => {
+    const { fs, dataset } = await projectWithText();
+    const path = `${PROJECT}/datasets/${dataset.id}/dataset.json`;
+    const record = JSON.parse(new TextDecoder().decode(await fs.readFile(path))) as { stats: Record<string, unknown> };
+    delete record.stats.opening;
+    await writeJsonAtomic(fs, path, record);
+    const runs = new RunsService({ fs });
+    const run = await runs.create(PROJECT, { datasetId: dataset.id, ...tiny });
+    expect((await runs.get(PROJECT, run.id)).config.samplePrefix).toBe('the time machine');
+  });
+});
+
 describe('run data', () => {
   it('prepares the vocabulary and splits exactly as the engine buildCorpus does (maxTokens 0 = all)', async () => {
     const { fs, dataset } = await projectWithText();

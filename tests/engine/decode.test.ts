@@ -84,6 +84,19 @@ describe('sampling distributions', () => {
     expect(Array.from(d)).toEqual([0, expect.closeTo(p[1]! / mass, 14), 0, expect.closeTo(p[3]! / mass, 14), 0]);
   });
 
+  it('gives excluded tokens probability zero and renormalises the rest; greedy takes the best one left', () => {
+    const d = new Sampler(5).distribution(logits, 0, { exclude: [1] });
+    const mass = 1 - p[1]!;
+    expect(Array.from(d)).toEqual([p[0]! / mass, 0, p[2]! / mass, p[3]! / mass, p[4]! / mass].map((v) => expect.closeTo(v, 14)));
+    const sampler = new Sampler(5), rng = new Rng(4);
+    for (let i = 0; i < 2000; i++) expect(sampler.sample(logits, 0, { exclude: [1] }, rng).id).not.toBe(1);
+    // argmax is token 1; without it, token 3
+    expect(sampler.sample(logits, 0, { greedy: true }).id).toBe(1);
+    expect(sampler.sample(logits, 0, { greedy: true, exclude: [1] }).id).toBe(3);
+    expect(sampler.sample(logits, 0, { greedy: true, exclude: [1] }).prob).toBeCloseTo(p[3]!, 14);
+    expect(() => sampler.sample(logits, 0, { exclude: [0, 1, 2, 3, 4] }, rng)).toThrow(RangeError);
+  });
+
   it('keeps the smallest most-probable set reaching top-p', () => {
     // p ≈ [0.11, 0.51, 0.06, 0.31, 0.02]: 0.6 needs tokens 1 and 3; 0.9 adds token 0
     expect(Array.from(new Sampler(5).distribution(logits, 0, { topP: 0.6 })).map((v) => v > 0)).toEqual([false, true, false, true, false]);

@@ -100,6 +100,16 @@ describe('corpus statistics', () => {
     expect(unigramPerplexity(countTokens(words('w x y z w x y z')))).toBeCloseTo(4, 12);
   });
 
+  it('pools the tokens below minFreq into one <unk> for the unigram perplexity, as the encoded corpus has them', () => {
+    const tokens = words('a a a a b b b c c d');
+    const ids = Vocab.fromTokens(tokens, { minFreq: 3 }).encode(tokens);
+    const encoded = unigramPerplexity(countTokens(Array.from(ids, String)));
+    expect(unigramPerplexity(counts, 3)).toBeCloseTo(encoded, 12);
+    // a4 b3 <unk>3: not the five-token distribution of the raw text
+    expect(unigramPerplexity(counts, 3)).not.toBeCloseTo(unigramPerplexity(counts), 3);
+    expect(unigramPerplexity(counts, 100)).toBe(1);
+  });
+
   it('has 2^1.5 as unigram perplexity for probabilities 1/2, 1/4, 1/4', () => {
     const c = countTokens(words('a a b c'));
     expect(unigramEntropy(c)).toBeCloseTo(1.5 * Math.LN2, 14);

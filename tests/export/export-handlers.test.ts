@@ -35,9 +35,9 @@ describe('export and import channels through the IPC router', () => {
 
     answer(join(out, 'model.safetensors'));
     const done = await call<{ path: string; checkpoint: string; files: Array<{ path: string; bytes: number }> }>('export:run', { projectDir: dir, runId, checkpoint: null, format: 'safetensors' });
-    expect(done.ok && done.value.files.map((f) => f.path)).toEqual([join(out, 'model.safetensors'), join(out, 'config.json'), join(out, 'vocab.json')]);
+    expect(done.ok && done.value.files.map((f) => f.path)).toEqual([join(out, 'model.safetensors'), join(out, 'model.config.json'), join(out, 'model.vocab.json')]);
 
-    const imported = await call<RunSummaryDto>('import:weights', { projectDir: dir, weightsPath: join(out, 'model.safetensors'), configPath: join(out, 'config.json'), vocabPath: join(out, 'vocab.json'), name: 'Back again' });
+    const imported = await call<RunSummaryDto>('import:weights', { projectDir: dir, weightsPath: join(out, 'model.safetensors'), configPath: join(out, 'model.config.json'), vocabPath: join(out, 'model.vocab.json'), name: 'Back again' });
     expect(imported).toMatchObject({ ok: true, value: { name: 'Back again', state: 'done', progress: null } });
     const detail = await call<RunDetail>('runs:get', { projectDir: dir, runId: imported.ok ? imported.value.id : '' });
     expect(detail).toMatchObject({ ok: true, value: { checkpoints: [{ name: 'step-000000000000.safetensors', step: 0 }] } });

@@ -71,7 +71,7 @@ describe('weights trained by PyTorch, imported as a run', () => {
     const { fs, dir, runId } = project;
     const out = mkdtempSync(join(tmpdir(), 'rnnlab-roundtrip-'));
     await exportRun(fs, { projectDir: dir, runId, checkpoint: null, format: 'safetensors', out: join(out, 'a.safetensors') });
-    const b = await importWeights(fs, { projectDir: dir, weightsPath: join(out, 'a.safetensors'), configPath: join(out, 'config.json'), vocabPath: join(out, 'vocab.json') });
+    const b = await importWeights(fs, { projectDir: dir, weightsPath: join(out, 'a.safetensors'), configPath: join(out, 'a.config.json'), vocabPath: join(out, 'a.vocab.json') });
     await exportRun(fs, { projectDir: dir, runId: b.id, checkpoint: null, format: 'safetensors', out: join(out, 'b') });
     expect(readFileSync(join(out, 'b/model.safetensors'))).toEqual(readFileSync(join(out, 'a.safetensors')));
 

@@ -24,6 +24,8 @@ export interface MemoryBackend {
   calls: string[];
   /** Every request payload, in order. */
   requests: Array<{ channel: string; payload: unknown }>;
+  /** `runs:estimate` answers once this settles (a test holds it to see the measuring state). */
+  estimateHold: Promise<void>;
   datasets: Map<string, DatasetRecord>;
   /** Files whose import fails with this coded error. */
   importFailures: Map<string, { code: string; message: string; details?: Record<string, unknown> }>;
@@ -49,6 +51,7 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
     saveFileResult: null,
     calls: [],
     requests: [],
+    estimateHold: Promise.resolve(),
     datasets: new Map(),
     importFailures: new Map(),
     runs: new Map(),
@@ -203,6 +206,11 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
     'runs:delete': ({ runId }) => ({ deleted: backend.runs.delete(runId) }),
     'generate:text': (req) => backend.generate(req),
     'generate:score': ({ text }) => backend.score(text),
+    // 20 ms per update, 50 updates an epoch, 10 % more for validation
+    'runs:estimate': async ({ config }) => (await backend.estimateHold, {
+      seconds: config.epochs * 1.1, setupSeconds: 0, trainSeconds: config.epochs, evalSeconds: config.epochs * 0.1, secondsPerUpdate: 0.02, updatesPerEpoch: 50, epochs: config.epochs,
+      measuredUpdates: 12, tokensPerSec: (config.batchSize * config.numSteps) / 0.02, kernels: 'wasm-simd128 (2 threads)',
+    }),
     ...overrides,
   } as Handlers;
   return { backend, handlers };

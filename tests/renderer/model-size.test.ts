@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryEstimate, parameterCount, timeEstimate } from '../../src/renderer/lib/model-size';
+import { memoryEstimate, parameterCount } from '../../src/renderer/lib/model-size';
 import { importErrorMessage } from '../../src/renderer/lib/plain-errors';
 import { BridgeError } from '../../src/renderer/bridge';
 import { formatDuration, formatNumber } from '../../src/renderer/lib/format';
@@ -36,18 +36,6 @@ describe('memory estimate', () => {
     const a = memoryEstimate({ ...base, optimizer: 'sgd' }).activations;
     const b = memoryEstimate({ ...base, optimizer: 'sgd', numSteps: 70 }).activations;
     expect(b).toBe(2 * a);
-  });
-});
-
-describe('time estimate', () => {
-  it('is omitted without a measured throughput', () => {
-    expect(timeEstimate({ corpusTokens: 1e5, maxTokens: 0, valFraction: 0.1, epochs: 10, measuredTokensPerSec: 0, measuredParams: 1, params: 1 })).toBeNull();
-  });
-  it('scales a measured throughput by the parameter ratio', () => {
-    const t = timeEstimate({ corpusTokens: 100_000, maxTokens: 10_000, valFraction: 0.1, epochs: 100, measuredTokensPerSec: 9_000, measuredParams: 1000, params: 2000 })!;
-    expect(t.tokensPerEpoch).toBe(9_000);
-    expect(t.tokensPerSec).toBe(4_500);
-    expect(t.seconds).toBe(200);
   });
 });
 

@@ -115,6 +115,60 @@ describe('run setup', () => {
     expect((backend.requests.find((r) => r.channel === 'runs:create')!.payload as { config: { cell: string } }).config.cell).toBe('lstm');
     expect(w.find('h1').text()).toBe('lstm-1');
   });
+
+  it('measures the training time on this machine, shows that it is measuring, and measures again when the model changes', async () => {
+    const { w, backend } = await openApp({ datasets: [textDataset('tm')] });
+    let release = () => {};
+    backend.estimateHold = new Promise((resolve) => (release = resolve));
+    await w.findAll('.sidebar button').find((b) => b.attributes('aria-label') === 'New run')!.trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect(w.find('[data-testid="time-measuring"]').exists()).toBe(true), { timeout: 2000 });
+    release();
+    await vi.waitFor(() => expect(w.find('[data-testid="time"]').exists()).toBe(true), { timeout: 2000 });
+    expect(w.find('[data-testid="time-measuring"]').exists()).toBe(false);
+    // 500 epochs × 1.1 s
+    expect(w.find('[data-testid="time"]').text()).toBe('9:10');
+    expect(w.text()).toContain('timed over 12 minibatches');
+    const estimates = () => backend.requests.filter((r) => r.channel === 'runs:estimate').map((r) => (r.payload as { config: { hiddenSize: number } }).config.hiddenSize);
+    expect(estimates()).toEqual([256]);
+    await w.find('#cfg-name').setValue('another name');
+    await w.find('#cfg-hiddenSize').setValue('64');
+    await vi.waitFor(() => expect(estimates()).toEqual([256, 64]), { timeout: 2000 });
+  });
+
+  it('offers the corpus opening as the sample prefix and warns when letters cleaning would erase most of the text', async () => {
+    const base = textDataset('zh');
+    const stats = { ...base.stats, lettersKept: 0.1, opening: { none: '时间旅行者正在阐述一个深奥的问题', letters: ' ' } } as typeof base.stats;
+    const { w, backend } = await openApp({ datasets: [{ ...base, stats }] });
+    await w.findAll('.sidebar button').find((b) => b.attributes('aria-label') === 'New run')!.trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').text()).toContain('drops 90 %');
+    await w.find('#cfg-clean').setValue('none');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+    expect(w.find('#cfg-samplePrefix').attributes('placeholder')).toBe('时间旅行者正在阐述一个深奥的问题');
+    expect(w.find('[data-testid="sample-prefix-help"]').text()).toContain('“时间旅行者正在阐述一个深奥的问题”');
+    await w.find('[data-testid="start-run"]').trigger('click');
+    await flushPromises();
+    // the field left empty: the service fills in the opening
+    expect((backend.requests.find((r) => r.channel === 'runs:create')!.payload as { config: { samplePrefix: string } }).config.samplePrefix).toBe('');
+  });
+});
+
+describe('letters cleaning warning', () => {
+  it('tells the dataset screen plainly how much letters cleaning drops, and stays quiet for English', async () => {
+    const base = textDataset('code');
+    const { w } = await openApp({ datasets: [{ ...base, stats: { ...base.stats, lettersKept: 0.55 } as typeof base.stats }, textDataset('en')] });
+    await sidebarButton(w, 'code.txt').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').text()).toMatch(/drops 45 % of this text's characters/);
+    await w.find('input[name="ds-clean"][value="none"]').setValue(true);
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+    await sidebarButton(w, 'en.txt').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="letters-warning"]').exists()).toBe(false);
+  });
 });
 
 describe('training view', () => {
@@ -199,5 +253,26 @@ describe('generate view', () => {
     await flushPromises();
     expect(w.text()).toMatch(/Perplexity [\d.]+/);
     expect(w.find('[data-testid="surprisal"] .tok').attributes('title')).toMatch(/bits$/);
+  });
+
+  it('starts from the run’s sample prefix (the corpus opening), not a fixed English phrase', async () => {
+    const { w } = await openApp({ runs: [runDetail('r1', { metrics: metricStream(0, 100), config: { samplePrefix: 'es war einmal' } })] });
+    await w.findAll('.sidebar button').find((b) => b.text().startsWith('Generate'))!.trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect((w.find('#gv-prefix').element as HTMLTextAreaElement).value).toBe('es war einmal'));
+  });
+
+  it('asks to leave <unk> out of the text by default, and lets the user keep it', async () => {
+    const { w, backend } = await openApp({ runs: [runDetail('r1', { metrics: metricStream(0, 100) })] });
+    await w.findAll('.sidebar button').find((b) => b.text().startsWith('Generate'))!.trigger('click');
+    await flushPromises();
+    const sent = () => backend.requests.filter((r) => r.channel === 'generate:text').map((r) => (r.payload as { excludeUnk?: boolean }).excludeUnk);
+    expect((w.find('[data-testid="exclude-unk"]').element as HTMLInputElement).checked).toBe(true);
+    await w.find('[data-testid="generate"]').trigger('click');
+    await flushPromises();
+    await w.find('[data-testid="exclude-unk"]').setValue(false);
+    await w.find('[data-testid="generate"]').trigger('click');
+    await flushPromises();
+    expect(sent()).toEqual([true, false]);
   });
 });

@@ -62,6 +62,7 @@ const SAMPLES: Record<RequestChannel, unknown[]> = {
   'runs:list': [{ projectDir: OPEN }],
   'runs:get': [runRef],
   'runs:create': [{ projectDir: OPEN, config: defaultRunConfig('d1') }],
+  'runs:estimate': [{ projectDir: OPEN, config: defaultRunConfig('d1') }],
   'runs:start': [runRef],
   'runs:pause': [runRef],
   'runs:resume': [{ ...runRef, lr: 0.1 }],

@@ -11,7 +11,7 @@ const flags: FlagTable = {
   run: { kind: 'string', help: 'Run id.', required: true },
   checkpoint: { kind: 'string', help: 'Checkpoint file name (default: best by val perplexity, else latest).' },
   format: { kind: 'string', help: `${EXPORT_FORMATS.join(' | ')}.`, required: true },
-  out: { kind: 'string', help: 'Output file; for safetensors a folder or a .safetensors path (config.json and vocab.json go beside it).', required: true },
+  out: { kind: 'string', help: 'Output file; for safetensors a folder (model.safetensors, config.json, vocab.json) or a NAME.safetensors path (NAME.config.json and NAME.vocab.json go beside it).', required: true },
   prefix: { kind: 'string', help: 'html: the prefix filled in when the page opens.' },
   json: { kind: 'boolean', help: 'One JSON object on stdout.' },
 };

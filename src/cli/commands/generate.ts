@@ -16,6 +16,7 @@ const flags: FlagTable = {
   'top-k': { kind: 'number', help: 'Sample among the k most probable tokens (0 = all).' },
   'top-p': { kind: 'number', help: 'Nucleus sampling mass (default 1).' },
   seed: { kind: 'number', help: 'Sampling seed (default 0).' },
+  'exclude-unk': { kind: 'boolean', help: 'Never generate <unk> (its probability becomes zero; greedy takes the best other token).' },
   checkpoint: { kind: 'string', help: 'Checkpoint file name (default: best by val perplexity, else latest).' },
   json: { kind: 'boolean', help: 'One JSON object on stdout.' },
 };
@@ -24,7 +25,7 @@ const FLAG_OF: Record<string, string> = { prefix: 'prefix', length: 'length', se
 
 export const generateCommand: Command = {
   summary: 'Generate text from a run after a warm-up prefix',
-  usage: ['Usage: rnn-lab generate --project DIR --run ID --prefix TEXT --length N [--greedy | --temperature T --top-k K --top-p P] [--seed S]', '', ...flagHelp(flags)].join('\n'),
+  usage: ['Usage: rnn-lab generate --project DIR --run ID --prefix TEXT --length N [--greedy | --temperature T --top-k K --top-p P] [--seed S] [--exclude-unk]', '', ...flagHelp(flags)].join('\n'),
   async run(args, io) {
     const f = parseFlags(args, flags);
     const sampling = ['temperature', 'top-k', 'top-p'].filter((n) => f.has(n));
@@ -38,6 +39,7 @@ export const generateCommand: Command = {
     await findRun(fs, projectDir, runId);
     const parsed = generateRequestSchema.safeParse({
       projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, prefix: str(f, 'prefix'), length: num(f, 'length'), decoding, seed: num(f, 'seed') ?? 0,
+      ...(bool(f, 'exclude-unk') && { excludeUnk: true }),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -1,6 +1,29 @@
 /** Corpus statistics for a text dataset, accumulated chunk by chunk (engine/text does the counting). */
-import { TokenCounter, unigramPerplexity, unkRate, vocabSizeForMinFreq, type Cleaning, type TokenizerKind } from '../../engine/text';
+import { cleanText, TokenCounter, unigramPerplexity, unkRate, vocabSizeForMinFreq, type Cleaning, type TokenizerKind } from '../../engine/text';
+import { OPENING_CHARS } from '../../shared/text-defaults';
 import type { TokenizerStats } from '../store/schemas';
+
+/** Share of the non-space characters of a text that are ASCII letters (what `letters` cleaning keeps). */
+export class LettersShare {
+  private letters = 0;
+  private nonSpace = 0;
+
+  push(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || (c >= 9 && c <= 13)) continue;
+      // a surrogate pair is one character
+      if (c >= 0xdc00 && c <= 0xdfff) continue;
+      this.nonSpace++;
+      const lower = c | 32;
+      if (lower >= 97 && lower <= 122) this.letters++;
+    }
+  }
+
+  get kept(): number {
+    return this.nonSpace === 0 ? 1 : this.letters / this.nonSpace;
+  }
+}
 
 export interface TextStatsOptions {
   cleaning: Cleaning;
@@ -10,6 +33,8 @@ export interface TextStatsOptions {
 
 export class TextStatsAccumulator {
   private readonly counters: Record<TokenizerKind, TokenCounter>;
+  private readonly letters = new LettersShare();
+  private head = '';
 
   constructor(private readonly options: TextStatsOptions) {
     this.counters = {
@@ -21,10 +46,14 @@ export class TextStatsAccumulator {
   push(text: string): void {
     this.counters.char.push(text);
     this.counters.word.push(text);
+    this.letters.push(text);
+    // twice the opening's length, so that cleaning (which shortens runs of non-letters) leaves enough
+    if (this.head.length < 2 * OPENING_CHARS) this.head += text.slice(0, 2 * OPENING_CHARS - this.head.length);
   }
 
-  finish(): Record<TokenizerKind, TokenizerStats> {
-    return { char: this.summarise(this.counters.char.finish()), word: this.summarise(this.counters.word.finish()) };
+  finish(): Record<TokenizerKind, TokenizerStats> & { lettersKept: number; opening: { none: string; letters: string } } {
+    const opening = { none: [...this.head].slice(0, OPENING_CHARS).join(''), letters: cleanText(this.head, 'letters').slice(0, OPENING_CHARS) };
+    return { char: this.summarise(this.counters.char.finish()), word: this.summarise(this.counters.word.finish()), lettersKept: this.letters.kept, opening };
   }
 
   private summarise(counter: TokenCounter): TokenizerStats {
@@ -36,7 +65,7 @@ export class TextStatsAccumulator {
       distinct: counter.counts.size,
       vocabSize: vocabSizeForMinFreq(counter.counts, minFreq),
       unkRate: unkRate(counter.counts, minFreq),
-      unigramPerplexity: unigramPerplexity(counter.counts),
+      unigramPerplexity: unigramPerplexity(counter.counts, minFreq),
       top,
     };
   }

@@ -5,7 +5,8 @@
  *
  * | format        | `out`                                       | files written                              |
  * | ------------- | ------------------------------------------- | ------------------------------------------ |
- * | `safetensors` | a folder, or a path ending in .safetensors  | model.safetensors (or that path), config.json, vocab.json beside it |
+ * | `safetensors` | a folder                                    | model.safetensors, config.json, vocab.json in it |
+ * | `safetensors` | a path NAME.safetensors                     | that file, NAME.config.json, NAME.vocab.json beside it |
  * | `onnx`        | the .onnx file                              | one file                                   |
  * | `json`        | the .json file                              | one file                                   |
  * | `html`        | the .html file                              | one self-contained page                    |
@@ -60,12 +61,15 @@ export function exportFiles(model: ExportableModel, format: ExportFormat, out: s
   switch (format) {
     case 'safetensors': {
       const built = buildPytorchExport(model);
-      const weights = out.toLowerCase().endsWith('.safetensors') ? out : join(out, 'model.safetensors');
-      const folder = dirname(weights);
+      // a file path names the companions after it, so exporting beside other files never takes
+      // a config.json or vocab.json that belongs to something else
+      const named = out.toLowerCase().endsWith('.safetensors');
+      const weights = named ? out : join(out, 'model.safetensors');
+      const companion = (kind: 'config' | 'vocab') => (named ? `${out.slice(0, -'.safetensors'.length)}.${kind}.json` : join(out, `${kind}.json`));
       return [
         { path: weights, data: built.weights },
-        { path: join(folder, 'config.json'), data: built.config },
-        { path: join(folder, 'vocab.json'), data: built.vocab },
+        { path: companion('config'), data: built.config },
+        { path: companion('vocab'), data: built.vocab },
       ];
     }
     case 'onnx':
@@ -82,6 +86,7 @@ export function exportFiles(model: ExportableModel, format: ExportFormat, out: s
 export async function exportRun(fs: FileSystem, request: ExportRunRequest): Promise<ExportRunResult> {
   const { model, checkpoint, runName } = await loadExportable(fs, request.projectDir, request.runId, request.checkpoint);
   const files = exportFiles(model, request.format, request.out, { title: `${runName} · RNN Lab`, ...(request.prefix !== undefined && { prefix: request.prefix }) });
+  await refuseForeignCompanions(fs, files.map((f) => f.path));
   const written: ExportedFile[] = [];
   for (const file of files) {
     await ensureDirs(fs, dirname(file.path));
@@ -89,6 +94,21 @@ export async function exportRun(fs: FileSystem, request: ExportRunRequest): Prom
     written.push({ path: file.path, bytes: typeof file.data === 'string' ? Buffer.byteLength(file.data) : file.data.length });
   }
   return { files: written, checkpoint };
+}
+
+/**
+ * The files written beside the main one (config and vocabulary of a safetensors export) may
+ * replace those of an earlier export of the same weights file, never files that stand alone: a
+ * config.json with no model.safetensors next to it belongs to something else.
+ */
+async function refuseForeignCompanions(fs: FileSystem, paths: string[]): Promise<void> {
+  const [main, ...companions] = paths;
+  if (main === undefined || companions.length === 0 || (await fs.stat(main)) !== undefined) return;
+  for (const path of companions) {
+    if ((await fs.stat(path)) !== undefined) {
+      throw new ExportError('WouldOverwrite', { path, weights: main }, `"${basename(path)}" already exists in ${dirname(path)} and is not part of an earlier export of ${basename(main)}; export to an empty folder or another file name, so it is not overwritten.`);
+    }
+  }
 }
 
 /** The folder and any missing parents. */

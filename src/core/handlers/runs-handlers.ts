@@ -7,19 +7,21 @@ import type { EmitEvent, Handlers } from '../../shared/ipc/handlers';
 import type { FileSystem } from '../fs/file-system';
 import { createDataServices, type DataServices } from '../services';
 import type { GenerationService } from '../services/generation-service';
+import { EstimateService } from '../services/estimate-service';
 import type { LiveRuns, RunsService } from '../services/runs-service';
 import { createDatasetsHandlers, type DatasetsChannel } from './datasets-handlers';
 
-export type RunsChannel = 'runs:list' | 'runs:get' | 'runs:create' | 'runs:rename' | 'runs:delete' | 'generate:text' | 'generate:score';
+export type RunsChannel = 'runs:list' | 'runs:get' | 'runs:create' | 'runs:estimate' | 'runs:rename' | 'runs:delete' | 'generate:text' | 'generate:score';
 export type RunsHandlers = Pick<Handlers, RunsChannel>;
 export type DataChannel = DatasetsChannel | RunsChannel;
 export type DataHandlers = Pick<Handlers, DataChannel>;
 
-export function createRunsHandlers({ runs, generation }: { runs: RunsService; generation: GenerationService }): RunsHandlers {
+export function createRunsHandlers({ runs, generation, estimates = new EstimateService() }: { runs: RunsService; generation: GenerationService; estimates?: EstimateService }): RunsHandlers {
   return {
     'runs:list': ({ projectDir }) => runs.list(projectDir),
     'runs:get': ({ projectDir, runId }) => runs.get(projectDir, runId),
     'runs:create': ({ projectDir, config }) => runs.create(projectDir, config),
+    'runs:estimate': ({ projectDir, config }) => estimates.estimate(projectDir, config),
     'runs:rename': ({ projectDir, runId, name }) => runs.rename(projectDir, runId, name),
     'runs:delete': ({ projectDir, runId }) => runs.delete(projectDir, runId),
     'generate:text': (request) => generation.generate(request),

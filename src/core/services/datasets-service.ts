@@ -11,6 +11,7 @@ import { listRuns } from '../store/runs';
 import { hasEnded } from '../store/run-state';
 import { readRunConfig } from '../store/runs';
 import { streamDatasetText } from '../datasets/read-dataset';
+import { LettersShare } from '../datasets/text-stats';
 import { ServiceError } from './service-error';
 import { Throttle } from './throttle';
 import { TokenCountCache } from './token-counts';
@@ -81,7 +82,8 @@ export class DatasetsService {
   }
 
   /** The first `maxChars` characters (UTF-16 units, never splitting a pair) of the cleaned text. */
-  async preview(projectDir: string, datasetId: string, cleaning: Cleaning, maxChars: number): Promise<{ text: string; truncated: boolean }> {
+  /** `lettersKept`: the share of the previewed raw text's non-space characters `letters` cleaning keeps. */
+  async preview(projectDir: string, datasetId: string, cleaning: Cleaning, maxChars: number): Promise<{ text: string; truncated: boolean; lettersKept: number }> {
     const record = await this.textDataset(projectDir, datasetId);
     // Cleaning is local (a run of non-letters becomes one space), so cleaning a raw prefix a
     // little longer than maxChars gives the prefix of the cleaned whole, except possibly its
@@ -97,12 +99,15 @@ export class DatasetsService {
     } catch (e) {
       if (e !== stop) throw e;
     }
+    const share = new LettersShare();
+    share.push(raw);
+    const lettersKept = share.kept;
     const cleaned = cleanText(raw, cleaning);
-    if (cleaned.length <= maxChars) return { text: cleaned, truncated: false };
+    if (cleaned.length <= maxChars) return { text: cleaned, truncated: false, lettersKept };
     let cut = maxChars;
     const unit = cleaned.charCodeAt(cut - 1);
     if (unit >= 0xd800 && unit <= 0xdbff) cut -= 1;
-    return { text: cleaned.slice(0, cut), truncated: true };
+    return { text: cleaned.slice(0, cut), truncated: true, lettersKept };
   }
 
   rename(projectDir: string, datasetId: string, name: string): Promise<DatasetRecord> {

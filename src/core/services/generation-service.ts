@@ -69,7 +69,9 @@ export class GenerationService {
     const loaded = await this.load(request.projectDir, request.runId, request.checkpoint);
     const prefix = encodeText(request.prefix, loaded.vocab, loaded.vocabFile);
     if (prefix.length === 0) throw new ServiceError('EmptyText', { field: 'prefix' }, "Nothing is left of the prefix after the run's cleaning; type at least one character or word the model can read.");
-    const out = generate(loaded.model, prefix, request.length, samplingOptions(request.decoding), new Rng(request.seed));
+    // <unk> is id 0 in every vocabulary; excluding it keeps "<unk>" out of the generated text
+    const options = request.excludeUnk === true ? { ...samplingOptions(request.decoding), exclude: [0] } : samplingOptions(request.decoding);
+    const out = generate(loaded.model, prefix, request.length, options, new Rng(request.seed));
     if (out.probs.some((p) => !Number.isFinite(p))) throw new ServiceError('NonFiniteOutput', { checkpoint: loaded.checkpoint.name });
     const separator = loaded.vocabFile.separator;
     return { prefix: loaded.vocab.decode(prefix, separator), tokens: loaded.vocab.decodeTokens(out.ids), probabilities: out.probs, separator };

@@ -4,13 +4,17 @@
  * checked, vocab.json written) and rename/delete.
  */
 import { minBatchesPerEpoch } from '../../engine/data/seq-batches';
+import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { MetricRecord, RunDetail, RunProgress, RunSummaryDto } from '../../shared/runs';
 import { AppError } from '../../shared/errors';
 import type { FileSystem } from '../fs/file-system';
 import { createRun, deleteRun, listRuns, readRun, readRunConfig, renameRun, type RunConfigJson } from '../store/runs';
 import type { RunRecord } from '../store/schemas';
 import { bestValPerplexity, checkpointInfos, readCheckpointEntries, readDivergence, readMetrics, readSamples } from './run-files';
-import { parseRunConfig, prepareRunData, vocabFileFor } from './run-data';
+import { parseRunConfig, prepareRunData, vocabFileFor, type RunData } from './run-data';
+import { tokenSeparator, UNK } from '../../engine/text';
+import type { RunConfig } from '../../shared/run-config';
+import { openingPrefix } from '../../shared/text-defaults';
 import { readRunVocab, writeRunVocab } from './run-vocab';
 import { ServiceError } from './service-error';
 import { readEffectiveConfig } from '../training/run-settings';
@@ -20,6 +24,8 @@ export interface LiveRuns {
   status(projectDir: string, runId: string): { progress: RunProgress | null } | null;
   /** True while a worker holds the run (training or paused in memory): deleting it is refused. */
   isActive?(projectDir: string, runId: string): boolean;
+  /** The kernels and threads a trainer gets, so an estimate measures with the same. */
+  trainerKernels?(): { kernels: KernelChoice; threads: number };
 }
 
 export interface RunsServiceOptions {
@@ -105,6 +111,7 @@ export class RunsService {
     if (minBatchesPerEpoch(config.sampler, data.train.length, config.batchSize, config.numSteps) < 1) {
       throw new ServiceError('CorpusTooSmall', { trainTokens: data.train.length, batchSize: config.batchSize, numSteps: config.numSteps });
     }
+    if (config.samplePrefix.trim() === '') config.samplePrefix = corpusOpening(data, config);
     const run = await createRun(this.fs, projectDir, { config: config as unknown as RunConfigJson, name: config.name });
     await writeRunVocab(this.fs, projectDir, run.id, vocabFileFor(data, config));
     return this.toDto(projectDir, run, null);
@@ -147,4 +154,16 @@ export function loggedProgress(metrics: readonly MetricRecord[], totalEpochs: nu
   for (const m of metrics) if (last === null || m.step > last.step || (m.step === last.step && m.epoch >= last.epoch)) last = m;
   if (last === null) return null;
   return { epoch: last.epoch, totalEpochs, step: last.step, elapsedSec: last.time, etaSec: null };
+}
+
+/**
+ * The default sample prefix: the corpus' first words as the run's cleaning leaves them, from the
+ * dataset record's opening, or (for datasets imported before it was recorded) from the run's
+ * first training tokens.
+ */
+export function corpusOpening(data: RunData, config: Pick<RunConfig, 'clean' | 'tokenizer'>): string {
+  const stats = data.dataset.stats;
+  if (stats.kind === 'text' && stats.opening) return openingPrefix(stats.opening[config.clean], config.tokenizer);
+  const first = data.vocab.decodeTokens(data.train.subarray(0, 60)).filter((t) => t !== UNK);
+  return openingPrefix(first.join(tokenSeparator(config.tokenizer)), config.tokenizer);
 }

@@ -3,7 +3,7 @@
  * source and kept in a small LRU, so the vocabulary view answers any `minFreq` from a binary
  * search instead of another pass over the file.
  */
-import { TokenCounter, UNK, unigramPerplexity, type Cleaning, type TokenizerKind } from '../../engine/text';
+import { TokenCounter, UNK, type Cleaning, type TokenizerKind } from '../../engine/text';
 import type { FileSystem } from '../fs/file-system';
 import type { DatasetRecord } from '../store/schemas';
 import { streamDatasetText } from '../datasets/read-dataset';
@@ -18,7 +18,8 @@ export interface TokenCountTable {
   prefix: Float64Array;
   /** Counts of all distinct tokens by rank (a literal `<unk>` included), descending. */
   rankCounts: Float64Array;
-  unigramPerplexity: number;
+  /** fLogF[k] = Σ f·ln f over freqsDesc[0 … k − 1]: the unigram entropy for any `minFreq` in O(1). */
+  fLogF: Float64Array;
   /** Most frequent tokens; ties in first-occurrence order, as the vocabulary orders them. */
   top: [string, number][];
 }
@@ -30,8 +31,12 @@ export function tokenCountTable(counts: ReadonlyMap<string, number>, total: numb
   const rankCounts = Float64Array.from(sorted, ([, n]) => n);
   const freqsDesc = Float64Array.from(sorted.filter(([t]) => t !== UNK), ([, n]) => n);
   const prefix = new Float64Array(freqsDesc.length + 1);
-  for (let k = 0; k < freqsDesc.length; k++) prefix[k + 1] = prefix[k]! + freqsDesc[k]!;
-  return { counts, total, freqsDesc, prefix, rankCounts, unigramPerplexity: unigramPerplexity(counts), top: sorted.slice(0, TOP_TOKENS) };
+  const fLogF = new Float64Array(freqsDesc.length + 1);
+  for (let k = 0; k < freqsDesc.length; k++) {
+    prefix[k + 1] = prefix[k]! + freqsDesc[k]!;
+    fLogF[k + 1] = fLogF[k]! + freqsDesc[k]! * Math.log(freqsDesc[k]!);
+  }
+  return { counts, total, freqsDesc, prefix, rankCounts, fLogF, top: sorted.slice(0, TOP_TOKENS) };
 }
 
 export async function countDatasetTokens(fs: FileSystem, projectDir: string, record: DatasetRecord, tokenizer: TokenizerKind, cleaning: Cleaning): Promise<TokenCountTable> {

@@ -21,6 +21,17 @@ function countAtLeast(desc: Float64Array, minFreq: number): number {
   return lo;
 }
 
+/**
+ * exp(entropy) with the `kept` most frequent tokens and every other occurrence pooled into one
+ * `<unk>` of count `unk`: H = ln N − (Σ f ln f + u ln u) / N.
+ */
+function pooledUnigramPerplexity(table: TokenCountTable, kept: number, unk: number): number {
+  const n = table.total;
+  if (n === 0) return 1;
+  const sum = table.fLogF[kept]! + (unk > 0 ? unk * Math.log(unk) : 0);
+  return Math.exp(Math.log(n) - sum / n);
+}
+
 export function vocabularyView(table: TokenCountTable, tokenizer: TokenizerKind, cleaning: Cleaning, minFreq: number): VocabularyView {
   const kept = countAtLeast(table.freqsDesc, minFreq);
   // every occurrence outside the kept tokens encodes as <unk>, a literal "<unk>" in the text included
@@ -33,7 +44,7 @@ export function vocabularyView(table: TokenCountTable, tokenizer: TokenizerKind,
     distinct: table.counts.size,
     vocabSize: 1 + kept,
     unkRate: table.total === 0 ? 0 : unk / table.total,
-    unigramPerplexity: table.unigramPerplexity,
+    unigramPerplexity: pooledUnigramPerplexity(table, kept, unk),
     rankCounts: Array.from(table.rankCounts.subarray(0, MAX_RANK_COUNTS)),
     top: table.top.map(([t, n]) => [t, n] as [string, number]),
   };

@@ -133,6 +133,11 @@ export class TrainingHost implements LiveRuns {
     this.onError = options.onError ?? ((e) => console.error('[training host]', e));
   }
 
+  /** The kernels and threads each trainer gets (a time estimate measures with the same). */
+  trainerKernels(): { kernels: KernelChoice; threads: number } {
+    return { kernels: this.kernels, threads: this.threadsPerRun };
+  }
+
   /** Also receives every event (the command line prints from it). Returns an unsubscribe. */
   subscribe(listener: (event: RunEvent) => void): () => void {
     this.listeners.add(listener);

@@ -13,6 +13,11 @@ export interface SamplingOptions {
   topK?: number;
   /** Keep the smallest set of most probable tokens whose mass reaches p (at least one); 1 keeps all. Default 1. */
   topP?: number;
+  /**
+   * Token ids never chosen (e.g. `<unk>`): their probability becomes zero before the rest is
+   * renormalised, and greedy takes the best token not listed. Default none.
+   */
+  exclude?: readonly number[];
 }
 
 export interface SampledToken {
@@ -28,6 +33,7 @@ export function validateSamplingOptions(o: SamplingOptions): void {
   if (!(t >= 0 && Number.isFinite(t))) throw new RangeError(`temperature must be a finite number ≥ 0, got ${t}`);
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`topK must be a non-negative integer, got ${k}`);
   if (!(p > 0 && p <= 1)) throw new RangeError(`topP must be in (0, 1], got ${p}`);
+  for (const id of o.exclude ?? []) if (!Number.isInteger(id) || id < 0) throw new RangeError(`excluded token ids must be non-negative integers, got ${id}`);
 }
 
 /** Reusable scratch for one vocabulary size, so sampling a token allocates nothing. */
@@ -47,15 +53,19 @@ export class Sampler {
   distribution(logits: ArrayLike<number>, offset: number, options: SamplingOptions): Float64Array {
     const V = this.vocabSize, p = this.probs;
     const temperature = options.temperature ?? 1;
+    const exclude = options.exclude ?? [];
     if (options.greedy || temperature === 0) {
       p.fill(0);
-      p[argmax(logits, offset, V)] = 1;
+      p[argmax(logits, offset, V, exclude)] = 1;
       return p;
     }
     let max = -Infinity;
     for (let j = 0; j < V; j++) if (logits[offset + j]! > max) max = logits[offset + j]!;
+    for (let j = 0; j < V; j++) p[j] = Math.exp((logits[offset + j]! - max) / temperature);
+    for (const id of exclude) if (id < V) p[id] = 0;
     let sum = 0;
-    for (let j = 0; j < V; j++) { p[j] = Math.exp((logits[offset + j]! - max) / temperature); sum += p[j]!; }
+    for (let j = 0; j < V; j++) sum += p[j]!;
+    if (!(sum > 0)) throw new RangeError('every token is excluded: nothing is left to sample');
     for (let j = 0; j < V; j++) p[j]! /= sum;
 
     const topK = options.topK ?? 0, topP = options.topP ?? 1;
@@ -90,7 +100,7 @@ export class Sampler {
     const p = this.distribution(logits, offset, options);
     let id = -1;
     if (options.greedy || options.temperature === 0) {
-      id = argmax(logits, offset, V);
+      id = argmax(logits, offset, V, options.exclude);
     } else {
       if (!rng) throw new RangeError('sampling needs an rng (or greedy: true)');
       const u = rng.nextFloat();
@@ -106,10 +116,15 @@ export class Sampler {
   }
 }
 
-/** Index of the largest logit (the first on ties; NaN entries are never chosen). */
-export function argmax(logits: ArrayLike<number>, offset: number, V: number): number {
-  let best = 0, max = -Infinity;
-  for (let j = 0; j < V; j++) if (logits[offset + j]! > max) { max = logits[offset + j]!; best = j; }
+/** Index of the largest logit (the first on ties; NaN entries and `exclude`d ids are never chosen). */
+export function argmax(logits: ArrayLike<number>, offset: number, V: number, exclude: readonly number[] = []): number {
+  let best = -1, max = -Infinity;
+  for (let j = 0; j < V; j++) if (logits[offset + j]! > max && !exclude.includes(j)) { max = logits[offset + j]!; best = j; }
+  if (best === -1) {
+    // every logit is NaN or -Infinity: the first id not excluded
+    for (let j = 0; j < V && best === -1; j++) if (!exclude.includes(j)) best = j;
+    if (best === -1) throw new RangeError('every token is excluded: nothing is left to choose');
+  }
   return best;
 }
 

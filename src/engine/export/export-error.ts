@@ -15,7 +15,8 @@ export type ExportErrorCode =
   | 'UnreadableFile'
   | 'NotAFile'
   | 'FileTooLarge'
-  | 'InvalidWeightsFile';
+  | 'InvalidWeightsFile'
+  | 'WouldOverwrite';
 
 const SENTENCES: Record<ExportErrorCode, string> = {
   InvalidConfig: 'The model configuration (config.json) is not one RNN Lab can build.',
@@ -32,6 +33,7 @@ const SENTENCES: Record<ExportErrorCode, string> = {
   NotAFile: 'A file to import is not a regular file (a folder, a device or a pipe).',
   FileTooLarge: 'A file to import is larger than RNN Lab reads.',
   InvalidWeightsFile: 'The weights file is not a safetensors file RNN Lab can read.',
+  WouldOverwrite: 'The export would overwrite a file that is not part of it.',
 };
 
 export class ExportError extends AppError {

@@ -22,25 +22,30 @@ export function unkRate(counts: ReadonlyMap<string, number>, minFreq: number, re
   return total === 0 ? 0 : unk / total;
 }
 
-/** Entropy in nats of the unigram distribution p(t) = count(t) / total. */
-export function unigramEntropy(counts: ReadonlyMap<string, number>): number {
+/**
+ * Entropy in nats of the unigram distribution p(t) = count(t) / total over the vocabulary a
+ * `minFreq` gives: tokens seen fewer times (and a literal `<unk>` in the text) pool into `<unk>`,
+ * as they do once the corpus is encoded.
+ */
+export function unigramEntropy(counts: ReadonlyMap<string, number>, minFreq = 0, reserved: readonly string[] = []): number {
   let total = 0;
-  for (const freq of counts.values()) total += freq;
-  if (total === 0) return 0;
+  let unk = 0;
   let h = 0;
-  for (const freq of counts.values()) {
-    if (freq > 0) {
-      const p = freq / total;
-      h -= p * Math.log(p);
-    }
+  for (const [token, freq] of counts) {
+    total += freq;
+    if (token === '<unk>' || (freq < minFreq && !reserved.includes(token))) unk += freq;
   }
-  return h;
+  if (total === 0) return 0;
+  const term = (freq: number) => (freq > 0 ? (freq / total) * Math.log(freq / total) : 0);
+  for (const [token, freq] of counts) if (!(token === '<unk>' || (freq < minFreq && !reserved.includes(token)))) h -= term(freq);
+  return h - term(unk);
 }
 
 /**
  * exp(entropy) of the unigram distribution: the perplexity of a model that ignores context, a
- * baseline a trained language model should beat (a uniform model's perplexity is the vocabulary size).
+ * baseline a trained language model should beat (a uniform model's perplexity is the vocabulary
+ * size). Tokens below `minFreq` count as one `<unk>` token, as the model sees them.
  */
-export function unigramPerplexity(counts: ReadonlyMap<string, number>): number {
-  return Math.exp(unigramEntropy(counts));
+export function unigramPerplexity(counts: ReadonlyMap<string, number>, minFreq = 0, reserved: readonly string[] = []): number {
+  return Math.exp(unigramEntropy(counts, minFreq, reserved));
 }

@@ -1,6 +1,6 @@
 /**
- * What a run configuration costs before it runs: parameters, memory and (given a measured
- * throughput) time. The parameter count follows PyTorch's layout (DESIGN.md): per layer
+ * What a run configuration costs before it runs: parameters and memory (the time is measured
+ * on this machine by `runs:estimate`). The parameter count follows PyTorch's layout (DESIGN.md): per layer
  * `weight_ih (gates·H, I)`, `weight_hh (gates·H, H)` and two biases of gates·H, then the output
  * layer `(V, H) + V` and an optional embedding `(V, E)`.
  */
@@ -76,22 +76,4 @@ export function memoryEstimate(c: MemoryInput): MemoryEstimate {
   const gradients = 4 * P;
   const optimizer = 4 * P * optimizerSlots(c.optimizer, c.momentum);
   return { parameters, gradients, optimizer, activations, total: parameters + gradients + optimizer + activations };
-}
-
-export interface TimeEstimate {
-  seconds: number;
-  tokensPerEpoch: number;
-  tokensPerSec: number;
-}
-
-/**
- * Wall time from a measured throughput. A throughput measured on another model is scaled by
- * the ratio of parameter counts, since the work per token grows with them.
- */
-export function timeEstimate(args: { corpusTokens: number; maxTokens: number; valFraction: number; epochs: number; measuredTokensPerSec: number; measuredParams: number; params: number }): TimeEstimate | null {
-  if (!(args.measuredTokensPerSec > 0) || !(args.params > 0) || !(args.measuredParams > 0)) return null;
-  const used = args.maxTokens > 0 ? Math.min(args.maxTokens, args.corpusTokens) : args.corpusTokens;
-  const tokensPerEpoch = Math.floor(used * (1 - args.valFraction));
-  const tokensPerSec = args.measuredTokensPerSec * (args.measuredParams / args.params);
-  return { seconds: (tokensPerEpoch * args.epochs) / tokensPerSec, tokensPerEpoch, tokensPerSec };
 }

@@ -28,7 +28,7 @@ export function defineDatasetsStore(bridge: Bridge, useProjects: () => ProjectsS
     const vocabulary = shallowRef<VocabularyView | null>(null);
     const vocabularyError = ref<string | null>(null);
     const vocabularyLoading = ref(false);
-    const preview = shallowRef<{ datasetId: string; cleaning: string; text: string; truncated: boolean } | null>(null);
+    const preview = shallowRef<{ datasetId: string; cleaning: string; text: string; truncated: boolean; lettersKept?: number } | null>(null);
     const previewError = ref<string | null>(null);
 
     const dir = computed(() => projects.current?.project.dir ?? null);

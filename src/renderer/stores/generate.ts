@@ -16,6 +16,8 @@ export interface GenerateParams {
   length: number;
   decoding: Decoding;
   seed: number;
+  /** Never generate `<unk>`. */
+  excludeUnk?: boolean;
 }
 
 /** Generation and scoring from a run's checkpoint, and the side-by-side comparison. */

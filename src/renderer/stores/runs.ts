@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef, watch } from 'vue';
 import type { Bridge } from '../bridge';
 import type { RunConfig } from '../../shared/run-config';
-import type { CheckpointInfo, RunDetail, RunEvent, RunSummaryDto, SampleRecord } from '../../shared/runs';
+import type { CheckpointInfo, RunDetail, RunEstimate, RunEvent, RunSummaryDto, SampleRecord } from '../../shared/runs';
 import { RunSeries } from '../charts/metric-columns';
 import { plainError } from '../lib/plain-errors';
 import type { ProjectsStore } from './projects';
@@ -152,6 +152,12 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
     }
 
     /** Creates a run from a config and starts it; resolves to its id. */
+    /** How long `config` will train, measured on this machine by the main process (throws on failure). */
+    async function estimate(config: RunConfig): Promise<RunEstimate | null> {
+      if (!dir.value) return null;
+      return bridge.runs.estimate({ projectDir: dir.value, config });
+    }
+
     async function createAndStart(config: RunConfig): Promise<string | null> {
       if (!dir.value) return null;
       try {
@@ -234,7 +240,7 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       });
     }
 
-    return { list, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent };
+    return { list, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, estimate, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent };
   });
 }
 

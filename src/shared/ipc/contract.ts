@@ -18,6 +18,7 @@ import {
   generateRequestSchema,
   generateResultSchema,
   runDetailSchema,
+  runEstimateSchema,
   runEventSchema,
   runSummaryDtoSchema,
   scoreResultSchema,
@@ -56,7 +57,8 @@ export const requests = {
   },
   'datasets:preview': {
     request: z.object({ ...inProject, datasetId: idSchema, cleaning: z.enum(['none', 'letters']), maxChars: z.number().int().min(1).max(100_000) }).strict(),
-    response: z.object({ text: z.string(), truncated: z.boolean() }),
+    /** `lettersKept`: share of the previewed text's non-space characters that `letters` cleaning keeps. */
+    response: z.object({ text: z.string(), truncated: z.boolean(), lettersKept: z.number().min(0).max(1).optional() }),
   },
   'datasets:rename': { request: z.object({ ...inProject, datasetId: idSchema, name: z.string().trim().min(1).max(200) }).strict(), response: datasetFileSchema },
   'datasets:delete': { request: z.object({ ...inProject, datasetId: idSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
@@ -84,6 +86,14 @@ export const requests = {
     request: z.object({ ...inProject, config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>> }).strict(),
     response: runSummaryDtoSchema,
   },
+  /**
+   * Times a few training minibatches of `config` on the project's data, off the main thread, and
+   * answers with the whole run's expected wall time. Reads only; writes nothing.
+   */
+  'runs:estimate': {
+    request: z.object({ ...inProject, config: runConfigSchema as unknown as z.ZodType<z.output<typeof runConfigSchema>> }).strict(),
+    response: runEstimateSchema,
+  },
   'runs:start': { request: runRef, response: runSummaryDtoSchema },
   'runs:pause': { request: runRef, response: runSummaryDtoSchema },
   /** Continues a paused, interrupted or diverged run, optionally with a new learning rate or epoch total. */
@@ -102,8 +112,8 @@ export const requests = {
   },
   /**
    * Exports a run's checkpoint: main shows the save dialog (the renderer never names the path) and
-   * writes the files. `path` is null when the user cancelled; safetensors also writes config.json
-   * and vocab.json beside the chosen file.
+   * writes the files. `path` is null when the user cancelled; safetensors also writes NAME.config.json
+   * and NAME.vocab.json beside the chosen NAME.safetensors.
    */
   'export:run': {
     request: z
