@@ -1,7 +1,7 @@
 /**
  * The token streams a run trains on.
  *
- * - `prepareRunData(fs, projectDir, config)` reads the run's dataset and builds vocabulary and
+ * - `prepareRunData(fs, projectDir, config)` streams the run's dataset and builds vocabulary and
  *   ids exactly as the engine's `buildCorpus` does (cleaning, tokenizer, `minFreq`; vocabulary
  *   from every token, then the first `maxTokens` ids (0 = all), then the tail `valFraction` held
  *   out). Used once, when a run is created, to write `runs/<id>/vocab.json`.
@@ -14,9 +14,9 @@
  * Errors (coded): `DatasetNotFound`, `UnsupportedDataset` (CSV), `DatasetChanged`,
  * `CorruptVocabulary`, `InvalidConfig`, and store errors for a missing or damaged run.
  */
-import { buildCorpus, unigramPerplexity, type CorpusOptions, type Vocab } from '../../engine/text';
+import { CorpusBuilder, unigramPerplexity, type CorpusOptions, type Vocab } from '../../engine/text';
 import { runConfigSchema, type RunConfig } from '../../shared/run-config';
-import { readDatasetText } from '../datasets/read-dataset';
+import { streamDatasetText } from '../datasets/read-dataset';
 import type { FileSystem } from '../fs/file-system';
 import { readDataset } from '../store/datasets';
 import { readRunConfig } from '../store/runs';
@@ -88,9 +88,23 @@ export function idUnigramPerplexity(ids: Int32Array): number {
   return unigramPerplexity(counts);
 }
 
-async function corpusOf(fs: FileSystem, projectDir: string, record: DatasetRecord, config: RunDataConfig, vocab?: Vocab): Promise<Omit<RunData, 'dataset'>> {
-  const text = await readDatasetText(fs, projectDir, record);
-  const corpus = buildCorpus(text, corpusOptions(config), vocab);
+/**
+ * Streams the dataset through a `CorpusBuilder`: memory is the kept ids plus the token counts,
+ * never the text. With the run's stored vocabulary reading stops after the first `maxTokens`
+ * tokens, and the total comes from vocab.json.
+ */
+async function corpusOf(fs: FileSystem, projectDir: string, record: DatasetRecord, config: RunDataConfig, stored?: { vocab: Vocab; totalTokens: number }): Promise<Omit<RunData, 'dataset'>> {
+  const builder = new CorpusBuilder(corpusOptions(config), stored?.vocab);
+  const enough = new Error('enough tokens');
+  try {
+    await streamDatasetText(fs, projectDir, record, (text) => {
+      builder.push(text);
+      if (builder.full) throw enough;
+    });
+  } catch (e) {
+    if (e !== enough) throw e;
+  }
+  const corpus = builder.finish(stored?.totalTokens);
   return {
     vocab: corpus.vocab,
     train: corpus.train,
@@ -134,6 +148,6 @@ export async function loadRunData(fs: FileSystem, projectDir: string, runId: str
   }
   const record = await runDataset(fs, projectDir, config.datasetId);
   if (record.source.sha256 !== file.dataset.sha256) throw new ServiceError('DatasetChanged', { runId, datasetId: record.id });
-  const data = await corpusOf(fs, projectDir, record, config, vocab);
+  const data = await corpusOf(fs, projectDir, record, config, { vocab, totalTokens: file.corpus.totalTokens });
   return { ...data, dataset: record, config, vocabFile: file };
 }

@@ -1,5 +1,6 @@
 export * from './clean';
 export * from './corpus';
+export * from './corpus-builder';
 export * from './errors';
 export * from './stats';
 export * from './token-counter';
