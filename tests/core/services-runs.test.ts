@@ -60,6 +60,30 @@ describe('run data', () => {
       expect(data.baselines.unigram).toBeCloseTo(unigramPerplexity(countTokens(Array.from(ref.train, String))), 12);
     }
   });
+  it('loads a run with a token limit by reading only the start of a large dataset', async () => {
+    const big = TEXT.repeat(Math.ceil((3 << 20) / TEXT.length));
+    const { fs, dataset } = await projectWithText(big);
+    const runs = new RunsService({ fs });
+    const { id } = await runs.create(PROJECT, { datasetId: dataset.id, ...tiny, maxTokens: 500 });
+    let bytesRead = 0;
+    const openRead = fs.openRead.bind(fs);
+    fs.openRead = async (path: string) => {
+      const handle = await openRead(path);
+      return Object.assign(Object.create(handle) as typeof handle, {
+        read: async (buffer: Uint8Array, position: number) => {
+          const n = await handle.read(buffer, position);
+          bytesRead += n;
+          return n;
+        },
+      });
+    };
+    const loaded = await loadRunData(fs, PROJECT, id);
+    const ref = buildCorpus(big, { tokenizer: 'char', cleaning: 'letters', minFreq: 1, maxTokens: 500, valFraction: 0.1 });
+    expect(loaded.train).toEqual(ref.train);
+    expect(loaded.val).toEqual(ref.val);
+    expect(loaded.totalTokens).toBe(ref.totalTokens);
+    expect(bytesRead).toBeLessThan(big.length / 2);
+  });
 });
 
 describe('runs service', () => {
