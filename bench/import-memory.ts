@@ -3,44 +3,22 @@
  * fresh project through NodeFileSystem, and prints peak RSS / heap (sampled every 20 ms) and the
  * time taken. Run: `npx tsx bench/import-memory.ts [megabytes]`.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { NodeFileSystem } from '../src/core/fs/node-file-system';
 import { createProject } from '../src/core/store/project';
 import { importDataset } from '../src/core/datasets/import-dataset';
+import { writeCorpusFile } from './lib/corpus-file';
 
 const MB = 1024 * 1024;
 const targetMb = Number(process.argv[2] ?? 200);
-
-async function writeCorpus(path: string, bytes: number): Promise<void> {
-  // a Zipf-ish vocabulary of 5000 words over a small alphabet with some multi-byte characters
-  const words = Array.from({ length: 5000 }, (_, i) => i.toString(36) + (i % 97 === 0 ? 'é' : '') + (i % 389 === 0 ? '😀' : ''));
-  let seed = 12345;
-  const rand = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const out = createWriteStream(path);
-  let written = 0;
-  while (written < bytes) {
-    const parts: string[] = [];
-    for (let i = 0; i < 20000; i++) {
-      parts.push(words[Math.floor(5000 * rand() ** 3)]!);
-      parts.push(i % 12 === 11 ? '\r\n' : ' ');
-    }
-    const chunk = Buffer.from(parts.join(''));
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'rnnlab-bench-'));
   try {
     const source = join(root, 'corpus.txt');
-    await writeCorpus(source, targetMb * MB);
+    await writeCorpusFile(source, targetMb * MB);
     const fs = new NodeFileSystem();
     const project = join(root, 'bench.rnnlab');
     await createProject(fs, project, 'Bench');
