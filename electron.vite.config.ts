@@ -7,13 +7,15 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The trainer worker is a second entry: worker_threads loads out/main/trainer-worker.js
-        // (src/core/training/worker-launcher.ts resolves it next to the bundled index.js).
+        // The trainer, estimate and task workers are more entries: worker_threads loads
+        // out/main/trainer-worker.js and out/main/task-worker.js (src/core/training/worker-launcher.ts
+        // resolves them next to the bundled index.js).
         input: {
           index: resolve('src/main/index.ts'),
           'trainer-worker': resolve('src/core/trainer/worker.ts'),
           // the run-setup time estimate trains a few minibatches off the main thread (core/services/estimate-service.ts)
           'estimate-worker': resolve('src/core/trainer/estimate-worker.ts'),
+          'task-worker': resolve('src/core/tasks/task-worker.ts'),
         },
       },
     },

@@ -13,6 +13,7 @@ import { createDemoHandlers } from '../core/handlers/demo-handlers';
 import { TrainingHost } from '../core/training/training-host';
 import { ProjectWriter } from '../core/project-writer';
 import { guardWrites } from '../core/handlers/write-guard';
+import { workerTasks } from '../core/tasks/worker-tasks';
 import { availableParallelism } from 'node:os';
 import { allowNavigation, isSafeExternalUrl, mainWindowOptions, permissionCheckDecision, permissionRequestDecision, windowOpenDecision } from './security';
 import { checkEvent, createDispatcher, registerIpc, senderCheck } from './router';
@@ -45,6 +46,9 @@ const fs = new NodeFileSystem();
 
 // Trainers are worker threads (out/main/trainer-worker.js); leave a core for the window.
 const training = new TrainingHost({ fs, emit: (event) => emit('runs:update', event), maxConcurrent: Math.max(1, Math.min(4, availableParallelism() - 1)) });
+// Run creation, generation, scoring, export and inspection run in a worker thread
+// (out/main/task-worker.js), after the access policy and the write guard have let the request through.
+const tasks = workerTasks();
 // The project the window shows holds its writer lock; one another process holds opens read-only.
 const writer = new ProjectWriter({ fs, live: training });
 
@@ -111,9 +115,9 @@ app.whenReady().then(async () => {
       onProjectChanged: (dir) => emit('projects:changed', { dir }),
     }),
     ...dialogs,
-    ...createDataHandlers({ fs, emit, live: training }),
+    ...createDataHandlers({ fs, emit, live: training, tasks }),
     ...createTrainingHandlers({ host: training }),
-    ...createExportHandlers({ fs, chooseSavePath }),
+    ...createExportHandlers({ fs, chooseSavePath, tasks }),
     ...createFileHandlers({ fs, chooseSavePath }),
     ...createDemoHandlers({ fs, appDataDir: app.getPath('userData'), resourcesDir, services: projectServices }),
     'shell:openExternal': async ({ url }) => {
@@ -147,6 +151,7 @@ app.on('before-quit', (event) => {
   void training
     .shutdown()
     .catch((e: unknown) => console.error('[quit] saving training state failed', e))
+    .then(() => tasks.close())
     .then(() => writer.releaseAll())
     .finally(() => {
       trainingSaved = true;

@@ -7,9 +7,11 @@ import { isAbsolute } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { RequestOf } from '../../shared/ipc/contract';
 import type { Handlers } from '../../shared/ipc/handlers';
-import { exportRun, importWeights, loadExportable, suggestedExportName } from '../export';
+import { importWeights, suggestedExportName } from '../export';
 import type { FileSystem } from '../fs/file-system';
 import { RunsService } from '../services/runs-service';
+import { inProcessTasks } from '../tasks/in-process-tasks';
+import type { Tasks } from '../tasks/task-table';
 
 export type ExportChannel = 'export:run' | 'import:weights';
 export type ExportHandlers = Pick<Handlers, ExportChannel>;
@@ -20,16 +22,19 @@ export interface ExportHandlerOptions {
   /** Shows the save dialog; null when the user cancels. */
   chooseSavePath: (purpose: SavePurpose, suggestedName: string) => Promise<string | null>;
   runs?: RunsService;
+  /** Where loading the weights and writing the export run (default: in this thread). */
+  tasks?: Tasks;
 }
 
-export function createExportHandlers({ fs, chooseSavePath, runs = new RunsService({ fs }) }: ExportHandlerOptions): ExportHandlers {
+export function createExportHandlers({ fs, chooseSavePath, runs = new RunsService({ fs }), tasks = inProcessTasks(fs) }: ExportHandlerOptions): ExportHandlers {
   return {
-    'export:run': async ({ projectDir, runId, checkpoint, format, prefix }) => {
+    'export:run': async (request) => {
+      const { projectDir, runId, checkpoint, format } = request;
       // refuse a run without weights before the dialog opens
-      const { runName } = await loadExportable(fs, projectDir, runId, checkpoint);
+      const { runName } = await tasks.run('export:inspect', projectDir, runId, checkpoint);
       const path = await chooseSavePath(`export-${format}`, suggestedExportName(runName, format));
       if (path === null) return { path: null, checkpoint: null, files: [] };
-      const result = await exportRun(fs, { projectDir, runId, checkpoint, format, out: path, ...(prefix !== undefined && { prefix }) });
+      const result = await tasks.run('export:run', { ...request, out: path });
       return { path, checkpoint: result.checkpoint, files: result.files };
     },
     'import:weights': async (request) => {

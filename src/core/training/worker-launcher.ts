@@ -23,19 +23,26 @@ export interface TrainerWorkerSpec {
   workerData: Record<string, unknown>;
 }
 
-const BUILT_ENTRY = './trainer-worker.js';
 const DEV_BOOTSTRAP = '../trainer/dev-bootstrap.mjs';
-const DEV_ENTRY = '../trainer/worker.ts';
+
+/**
+ * A worker entry seen from the module at `moduleUrl` (a file in src/core/<folder>/ or the bundle
+ * in out/main/): from sources, the dev bootstrap loading `dev` (relative to `moduleUrl`); built,
+ * `built` (e.g. `./trainer-worker.js`) beside the bundle or one folder up.
+ */
+export function workerEntrySpec(moduleUrl: string, entry: { built: string; dev: string }): TrainerWorkerSpec {
+  if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
+    return { url: new URL(DEV_BOOTSTRAP, moduleUrl), workerData: { entry: new URL(entry.dev, moduleUrl).href } };
+  }
+  // next to the bundle that holds this code, or one up if the bundler moved it into chunks/
+  const beside = new URL(entry.built, moduleUrl);
+  const above = new URL(`.${entry.built}`, moduleUrl);
+  return { url: existsSync(fileURLToPath(beside)) || !existsSync(fileURLToPath(above)) ? beside : above, workerData: {} };
+}
 
 /** Where the trainer worker is, seen from the module at `moduleUrl` (this one by default). */
 export function trainerWorkerSpec(moduleUrl: string = import.meta.url): TrainerWorkerSpec {
-  if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) {
-    return { url: new URL(DEV_BOOTSTRAP, moduleUrl), workerData: { entry: new URL(DEV_ENTRY, moduleUrl).href } };
-  }
-  // next to the bundle that holds this code, or one up if the bundler moved it into chunks/
-  const beside = new URL(BUILT_ENTRY, moduleUrl);
-  const above = new URL(`.${BUILT_ENTRY}`, moduleUrl);
-  return { url: existsSync(fileURLToPath(beside)) || !existsSync(fileURLToPath(above)) ? beside : above, workerData: {} };
+  return workerEntrySpec(moduleUrl, { built: './trainer-worker.js', dev: '../trainer/worker.ts' });
 }
 
 export interface WorkerLauncherOptions {

@@ -1,0 +1,15 @@
+/** The task table run in this thread: the same interface as `workerTasks`, for tests and the CLI. */
+import type { FileSystem } from '../fs/file-system';
+import { createDataServices, type DataServices } from '../services';
+import { taskTable, type TaskName, type TaskResult, type Tasks } from './task-table';
+
+export function inProcessTasks(fs: FileSystem, services: DataServices = createDataServices({ fs })): Tasks {
+  const table = taskTable(fs, services);
+  return {
+    run: async <K extends TaskName>(name: K, ...args: Parameters<(typeof table)[K]>) => {
+      const task = table[name] as (...a: unknown[]) => Promise<TaskResult<K>>;
+      return task(...args);
+    },
+    close: async () => {},
+  };
+}
