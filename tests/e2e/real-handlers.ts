@@ -14,6 +14,7 @@ import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { TrainingHost } from '../../src/core/training/training-host';
 import { ProjectWriter } from '../../src/core/project-writer';
 import { guardWrites } from '../../src/core/handlers/write-guard';
+import { workerTasks } from '../../src/core/tasks/worker-tasks';
 import type { EmitEvent, Handlers } from '../../src/shared/ipc/handlers';
 
 const RESOURCES = resolve(import.meta.dirname, '../../resources');
@@ -34,6 +35,7 @@ export interface RealBackend {
 export function realBackend(appData: string, documents: string, dialogs: ScriptedDialogs = {}): RealBackend {
   let training: TrainingHost | null = null;
   let writer: ProjectWriter | null = null;
+  const tasks = workerTasks();
   return {
     handlers: (emit) => {
       const fs = new NodeFileSystem();
@@ -43,9 +45,9 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
       const chooseSavePath = async (_purpose: string, name: string) => dialogs.savePath?.(name) ?? null;
       return guardWrites({
         ...createAppHandlers({ services, documentsDir: documents, version: 'e2e', onProjectChanged: (dir) => emit('projects:changed', { dir }) }),
-        ...createDataHandlers({ fs, emit, live: training }),
+        ...createDataHandlers({ fs, emit, live: training, tasks }),
         ...createTrainingHandlers({ host: training }),
-        ...createExportHandlers({ fs, chooseSavePath }),
+        ...createExportHandlers({ fs, chooseSavePath, tasks }),
         ...createFileHandlers({ fs, chooseSavePath }),
         ...createDemoHandlers({ fs, appDataDir: appData, resourcesDir: RESOURCES, services }),
         'dialog:pickFolder': async () => ({ path: dialogs.pickFolder?.() ?? null }),
@@ -56,6 +58,7 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
     },
     shutdown: async () => {
       await training?.shutdown();
+      await tasks.close();
       await writer?.releaseAll();
     },
   };
