@@ -5,7 +5,8 @@
  * app does) and once in this thread (what it did before), side by side in one run.
  *
  * The histogram's samples are the intervals of a 5 ms timer; the delay is the interval minus those
- * 5 ms (an idle loop has delay ≈ 0). With `--repeat N` the two modes alternate N times and the
+ * 5 ms. An idle row (15 s of doing nothing) shows the floor that other processes on the machine
+ * set. With `--repeat N` the two modes alternate N times and the
  * table shows the median of each figure over the repeats.
  *
  * `npm run bench -- event-loop [--mb 200] [--tokens 10000] [--hidden 128] [--repeat 1]`
@@ -51,6 +52,16 @@ async function setUp() {
 
 interface Measured { mode: string; seconds: number; p50: number; p99: number; max: number; generated: number }
 
+/** The same figures while this thread does nothing at all: the floor the machine's load sets. */
+async function idle(seconds: number): Promise<Measured> {
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  h.disable();
+  const ms = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  return { mode: 'idle (no work)', seconds, p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), generated: 0 };
+}
+
 async function measure(mode: string, tasks: Tasks, s: Awaited<ReturnType<typeof setUp>>): Promise<Measured> {
   // warm the worker (thread start, module load) outside the measurement, as a running app has
   await tasks.run('runs:get', s.project, s.runId);
@@ -71,9 +82,10 @@ try {
   const s = await setUp();
   const worker = workerTasks();
   const modes = [{ name: 'task worker', tasks: worker }, { name: 'in-process', tasks: inProcessTasks(fs) }];
-  const results = new Map<string, Measured[]>(modes.map((m) => [m.name, []]));
+  const results = new Map<string, Measured[]>([...modes.map((m): [string, Measured[]] => [m.name, []]), ['idle (no work)', []]]);
   for (let i = 0; i < Number(values.repeat); i++) {
     for (const m of modes) results.get(m.name)!.push(await measure(m.name, m.tasks, s));
+    results.get('idle (no work)')!.push(await idle(15));
   }
   await worker.close();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
