@@ -3,7 +3,7 @@ import type { FileSystem } from '../fs/file-system';
 import { createDataServices, type DataServices } from '../services';
 import { taskTable, type TaskName, type TaskResult, type Tasks } from './task-table';
 
-export function inProcessTasks(fs: FileSystem, services: DataServices = createDataServices({ fs })): Tasks {
+export function inProcessTasks(fs: FileSystem, services: Pick<DataServices, 'runs' | 'generation' | 'datasets'> = createDataServices({ fs })): Tasks {
   const table = taskTable(fs, services);
   return {
     run: async <K extends TaskName>(name: K, ...args: Parameters<(typeof table)[K]>) => {

@@ -13,7 +13,7 @@ import type { FileSystem } from '../fs/file-system';
 import { exportRun, loadExportable } from '../export/export-run';
 import type { DataServices } from '../services';
 
-export function taskTable(fs: FileSystem, services: DataServices) {
+export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 'generation' | 'datasets'>) {
   const { runs, generation, datasets } = services;
   return {
     'runs:create': (projectDir: string, config: unknown) => runs.create(projectDir, config),
