@@ -8,29 +8,17 @@
  * The worker file follows the trainer worker's rules (core/training/worker-launcher.ts): built,
  * `out/main/estimate-worker.js` next to the bundle; from sources, the tsx bootstrap.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import type { RunEstimate } from '../../shared/runs';
 import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { FileSystem } from '../fs/file-system';
+import { workerEntrySpec } from '../training/worker-launcher';
 import { measureTrainingTime, type MeasureOptions } from './training-estimate';
-
-const BUILT_ENTRY = './estimate-worker.js';
-const DEV_BOOTSTRAP = '../trainer/dev-bootstrap.mjs';
-const DEV_ENTRY = '../trainer/estimate-worker.ts';
-
-function workerSpec(moduleUrl: string): { url: URL; workerData: Record<string, unknown> } {
-  if (/\.[cm]?ts$/.test(new URL(moduleUrl).pathname)) return { url: new URL(DEV_BOOTSTRAP, moduleUrl), workerData: { entry: new URL(DEV_ENTRY, moduleUrl).href } };
-  const beside = new URL(BUILT_ENTRY, moduleUrl);
-  const above = new URL(`.${BUILT_ENTRY}`, moduleUrl);
-  return { url: existsSync(fileURLToPath(beside)) || !existsSync(fileURLToPath(above)) ? beside : above, workerData: {} };
-}
 
 /** Measures in a worker thread over the real disk. */
 export function measureInWorker(projectDir: string, config: unknown, options: MeasureOptions): Promise<RunEstimate> {
-  const spec = workerSpec(import.meta.url);
+  const spec = workerEntrySpec(import.meta.url, { built: './estimate-worker.js', dev: '../trainer/estimate-worker.ts' });
   const { now: _now, ...cloneable } = options;
   const spawned = performance.now();
   return new Promise((resolve, reject) => {
