@@ -5,11 +5,11 @@
  * dialogs keep focus and close on Escape; then generate text and export the weights. Screenshots
  * go to tests/e2e/.artifacts/ (and docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDemoCorpus } from '../../src/core/demo/demo-corpus';
-import { ARTIFACTS, launch, tempDir, type Session } from './harness';
+import { launch, publishShot, tempDir, type Session } from './harness';
 import { realBackend, type RealBackend } from './real-handlers';
 
 let session: Session | null = null;
@@ -21,13 +21,7 @@ afterEach(async () => {
   backend = null;
 });
 
-async function shot(name: string): Promise<void> {
-  await session!.screenshot(name);
-  if (process.env['UPDATE_SCREENSHOTS'] === '1') {
-    mkdirSync('docs/screenshots', { recursive: true });
-    copyFileSync(join(ARTIFACTS, `${name}.png`), join('docs/screenshots', `${name}.png`));
-  }
-}
+const shot = (name: string): Promise<void> => publishShot(session!, name);
 
 describe('desktop loop', () => {
   it('trains, then generates and exports from the same session without reopening the project', async () => {

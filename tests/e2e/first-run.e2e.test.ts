@@ -4,10 +4,10 @@
  * shows its first epoch on the chart. Screenshots: tests/e2e/.artifacts/ (docs/screenshots/ with
  * UPDATE_SCREENSHOTS=1).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launch, tempDir, type Session } from './harness';
+import { launch, publishShot, tempDir, type Session } from './harness';
 import { realBackend, type RealBackend } from './real-handlers';
 
 let session: Session | null = null;
@@ -17,13 +17,7 @@ afterEach(async () => {
   await session?.close();
 });
 
-async function shot(name: string): Promise<void> {
-  await session!.screenshot(name);
-  if (process.env['UPDATE_SCREENSHOTS'] === '1') {
-    mkdirSync('docs/screenshots', { recursive: true });
-    copyFileSync(join(ARTIFACTS, `${name}.png`), join('docs/screenshots', `${name}.png`));
-  }
-}
+const shot = (name: string): Promise<void> => publishShot(session!, name);
 
 describe('first run', () => {
   it('opens the demo, generates from the bundled model, and shows a preset run’s first epoch', async () => {

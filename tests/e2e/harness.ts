@@ -6,7 +6,7 @@
  * payload and path checks (the app's access policy). Only the native dialogs are scripted.
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -142,4 +142,13 @@ export async function launch(makeHandlers: (emit: EmitEvent) => Handlers, option
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `rnnlab-${prefix}-`));
+}
+
+/** A screenshot for tests/e2e/.artifacts/ that is also a README picture: copied to docs/screenshots/ with UPDATE_SCREENSHOTS=1. */
+export async function publishShot(session: Session, name: string): Promise<void> {
+  const file = await session.screenshot(name);
+  if (process.env['UPDATE_SCREENSHOTS'] === '1') {
+    mkdirSync('docs/screenshots', { recursive: true });
+    copyFileSync(file, join('docs/screenshots', `${name}.png`));
+  }
 }

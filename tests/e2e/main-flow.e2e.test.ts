@@ -5,12 +5,12 @@
  * in plain words and a diverged run with its recovery action. Screenshots go to
  * tests/e2e/.artifacts/ (and docs/screenshots/ with UPDATE_SCREENSHOTS=1).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateDemoCorpus } from '../../src/core/demo/demo-corpus';
-import { ARTIFACTS, launch, tempDir, type Session } from './harness';
+import { launch, publishShot, tempDir, type Session } from './harness';
 import { realBackend, type RealBackend } from './real-handlers';
 
 let session: Session | null = null;
@@ -22,13 +22,7 @@ afterEach(async () => {
   backend = null;
 });
 
-async function shot(name: string): Promise<void> {
-  await session!.screenshot(name);
-  if (process.env['UPDATE_SCREENSHOTS'] === '1') {
-    mkdirSync('docs/screenshots', { recursive: true });
-    copyFileSync(join(ARTIFACTS, `${name}.png`), join('docs/screenshots', `${name}.png`));
-  }
-}
+const shot = (name: string): Promise<void> => publishShot(session!, name);
 
 /** Opens the app on a fresh project; `pickFile` answers the next file dialog. */
 async function openProject(): Promise<{ page: Page; home: string; setPick: (path: string) => void }> {

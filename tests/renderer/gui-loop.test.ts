@@ -1,31 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia } from 'pinia';
-import App from '../../src/renderer/App.vue';
-import { createStores, storesKey } from '../../src/renderer/stores';
-import type { Handlers } from '../../src/shared/ipc/handlers';
-import { memoryBridge, type MemoryBackend } from './memory-bridge';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { DIR, closeApp, openApp } from './app-harness';
 import { metricStream, runDetail, textDataset } from './fixtures';
 
-const DIR = '/home/ada/tm.rnnlab';
-let wrapper: VueWrapper | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-  document.body.innerHTML = '';
-});
-
-async function openApp(seed: Parameters<MemoryBackend['seedProject']>[1], overrides: Partial<Handlers> = {}) {
-  const { bridge, backend } = memoryBridge(overrides);
-  backend.seedProject(DIR, seed);
-  const stores = createStores(bridge);
-  wrapper = mount(App, { global: { plugins: [createPinia()], provide: { [storesKey as symbol]: stores }, stubs: { MetricChart: true } }, attachTo: document.body });
-  await flushPromises();
-  await stores.useProjects().open(DIR);
-  await flushPromises();
-  return { w: wrapper, backend, stores };
-}
+afterEach(closeApp);
 
 async function openRun(w: VueWrapper, name: string) {
   const b = w.findAll('.sidebar button.open').find((x) => x.find('.label').text() === name);
@@ -61,7 +40,7 @@ describe('a run trained in this session', () => {
   it('keeps a stopped run’s final progress and shows its message when the stop’s summary has none', async () => {
     const run = runDetail('halt', { state: 'running' });
     const { w, backend } = await openApp({ runs: [run] }, {
-      'runs:stop': ({ runId }) => ({ ...backend.runs.get(runId)!.run, state: 'done', progress: null, message: 'Stopped after 2 epochs.' }),
+      overrides: { 'runs:stop': ({ runId }) => ({ ...backend.runs.get(runId)!.run, state: 'done', progress: null, message: 'Stopped after 2 epochs.' }) },
     });
     await openRun(w, 'halt');
     backend.pushMetrics('halt', metricStream(0, 300));

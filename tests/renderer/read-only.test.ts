@@ -1,36 +1,21 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import App from '../../src/renderer/App.vue';
-import { createStores, storesKey } from '../../src/renderer/stores';
+import { createStores } from '../../src/renderer/stores';
+import { DIR, closeApp, openApp } from './app-harness';
 import { memoryBridge } from './memory-bridge';
 import { runDetail, textDataset } from './fixtures';
 
-const DIR = '/home/ada/tm.rnnlab';
-let wrapper: VueWrapper | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
+afterEach(closeApp);
 
-async function openApp(readOnly: { pid: number | null; host: string | null; since: string | null } | null) {
-  const { bridge, backend } = memoryBridge();
-  const opened = backend.seedProject(DIR, { datasets: [textDataset('tm', 'timemachine.txt')], runs: [runDetail('a', { state: 'done' })] });
-  opened.readOnly = readOnly;
-  const stores = createStores(bridge);
-  wrapper = mount(App, { global: { plugins: [createPinia()], provide: { [storesKey as symbol]: stores }, stubs: { MetricChart: true } }, attachTo: document.body });
-  await flushPromises();
-  await stores.useProjects().open(DIR);
-  await flushPromises();
-  return { w: wrapper, backend, stores };
-}
+const seed = () => ({ datasets: [textDataset('tm', 'timemachine.txt')], runs: [runDetail('a', { state: 'done' })] });
 
 const button = (w: VueWrapper, text: string) => w.findAll('button').find((b) => b.text().startsWith(text))!;
 
 describe('a project open read-only', () => {
   it('shows a banner naming the process that writes to it, and disables the write actions', async () => {
-    const { w } = await openApp({ pid: 4242, host: 'lab-1', since: '2026-12-01T10:00:00.000Z' });
+    const { w } = await openApp(seed(), { readOnly: { pid: 4242, host: 'lab-1', since: '2026-12-01T10:00:00.000Z' } });
     expect(w.find('[data-testid="read-only-banner"]').text()).toContain('Another RNN Lab process (pid 4242 on lab-1) is writing to this project; it is open read-only.');
     for (const label of ['Import dataset…', 'Import weights…', 'New run…', 'Train on it…']) expect(button(w, label).attributes('disabled'), label).toBeDefined();
     expect(w.find('[aria-label="Import a dataset"]').attributes('disabled')).toBeDefined();
@@ -40,7 +25,7 @@ describe('a project open read-only', () => {
   });
 
   it('shows no banner and leaves the actions enabled when this process may write', async () => {
-    const { w } = await openApp(null);
+    const { w } = await openApp(seed(), { readOnly: null });
     expect(w.find('[data-testid="read-only-banner"]').exists()).toBe(false);
     expect(button(w, 'Import dataset…').attributes('disabled')).toBeUndefined();
     expect(w.find('[aria-label="Delete run a"]').exists()).toBe(true);

@@ -1,30 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { createPinia } from 'pinia';
-import App from '../../src/renderer/App.vue';
-import { createStores, storesKey } from '../../src/renderer/stores';
-import { memoryBridge, type MemoryBackend } from './memory-bridge';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { closeApp, openApp } from './app-harness';
 import { metricStream, runDetail, sample, textDataset } from './fixtures';
 
-const DIR = '/home/ada/tm.rnnlab';
-let wrapper: VueWrapper | null = null;
-afterEach(() => {
-  wrapper?.unmount();
-  wrapper = null;
-});
-
-/** Mounts the app with a seeded project open; charts are stubbed (their data preparation is tested as pure functions). */
-async function openApp(seed: Parameters<MemoryBackend['seedProject']>[1]) {
-  const { bridge, backend } = memoryBridge();
-  backend.seedProject(DIR, seed);
-  const stores = createStores(bridge);
-  wrapper = mount(App, { global: { plugins: [createPinia()], provide: { [storesKey as symbol]: stores }, stubs: { MetricChart: true } }, attachTo: document.body });
-  await flushPromises();
-  await stores.useProjects().open(DIR);
-  await flushPromises();
-  return { w: wrapper, backend, stores };
-}
+afterEach(closeApp);
 
 function sidebarButton(w: VueWrapper, text: string) {
   const b = w.findAll('.sidebar button.open').find((x) => x.find('.label').text() === text);
