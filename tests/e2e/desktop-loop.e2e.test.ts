@@ -9,8 +9,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDemoCorpus } from '../../src/core/demo/demo-corpus';
-import { launch, publishShot, tempDir, type Session } from './harness';
-import { realBackend, type RealBackend } from './real-handlers';
+import { publishShot, type Session } from './harness';
+import { openFreshProject } from './fresh-project';
+import type { RealBackend } from './real-handlers';
 
 let session: Session | null = null;
 let backend: RealBackend | null = null;
@@ -25,20 +26,13 @@ const shot = (name: string): Promise<void> => publishShot(session!, name);
 
 describe('desktop loop', () => {
   it('trains, then generates and exports from the same session without reopening the project', async () => {
-    const home = tempDir('home');
-    let picked: string | null = null;
-    backend = realBackend(tempDir('appdata'), home, { pickFile: () => picked, savePath: (name) => join(home, name) });
-    session = await launch(backend.handlers);
-    const page = session.page;
-    await page.getByTestId('new-project').click();
-    await page.getByLabel('Name').fill('loop');
-    await page.getByLabel('Location').fill(home);
-    await page.getByTestId('create-project').click();
-    await page.getByRole('heading', { name: 'loop', exact: true }).waitFor();
+    const fresh = await openFreshProject('loop');
+    ({ session, backend } = fresh);
+    const { page, home } = fresh;
 
     const corpus = join(home, 'notebook.txt');
     writeFileSync(corpus, generateDemoCorpus(5, 20_000));
-    picked = corpus;
+    fresh.setPick(corpus);
     await page.getByRole('button', { name: /Import dataset/ }).first().click();
     await page.getByRole('heading', { name: 'notebook.txt' }).waitFor();
 

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generateDemoCorpus } from '../../src/core/demo/demo-corpus';
-import { launch, publishShot, tempDir, type Session } from './harness';
-import { realBackend, type RealBackend } from './real-handlers';
+import { publishShot, type Session } from './harness';
+import { openFreshProject } from './fresh-project';
+import type { RealBackend } from './real-handlers';
 
 let session: Session | null = null;
 let backend: RealBackend | null = null;
@@ -24,19 +25,11 @@ afterEach(async () => {
 
 const shot = (name: string): Promise<void> => publishShot(session!, name);
 
-/** Opens the app on a fresh project; `pickFile` answers the next file dialog. */
+/** Opens the app on a fresh project; `setPick` answers the next file dialog. */
 async function openProject(): Promise<{ page: Page; home: string; setPick: (path: string) => void }> {
-  const home = tempDir('home');
-  let picked: string | null = null;
-  backend = realBackend(tempDir('appdata'), home, { pickFile: () => picked, savePath: (name) => join(home, name) });
-  session = await launch(backend.handlers);
-  const page = session.page;
-  await page.getByTestId('new-project').click();
-  await page.getByLabel('Name').fill('flow');
-  await page.getByLabel('Location').fill(home);
-  await page.getByTestId('create-project').click();
-  await page.getByRole('heading', { name: 'flow', exact: true }).waitFor();
-  return { page, home, setPick: (path) => (picked = path) };
+  const fresh = await openFreshProject('flow');
+  ({ session, backend } = fresh);
+  return fresh;
 }
 
 async function importText(page: Page, setPick: (p: string) => void, path: string): Promise<void> {
