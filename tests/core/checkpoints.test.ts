@@ -111,6 +111,24 @@ describe('checkpoints in a run', () => {
     expect(problems.map((p) => p.code)).toEqual(['Truncated']);
   });
 
+  it('leaves out a checkpoint the trainer prunes while the list is being read, instead of failing the list', async () => {
+    const fs = await memoryProject();
+    const run = await createRun(fs, PROJECT, { config: {} });
+    await saveCheckpoint(fs, PROJECT, run.id, bundle(1));
+    await saveCheckpoint(fs, PROJECT, run.id, bundle(2));
+    // the trainer (another thread) deletes step 1 between this reader's stat and its read
+    const pruned = `${checkpointsDir(PROJECT, run.id)}/step-000000000001.safetensors`;
+    const stat = fs.stat.bind(fs);
+    fs.stat = async (path) => {
+      const st = await stat(path);
+      if (path === pruned && st !== undefined) await fs.unlink(path);
+      return st;
+    };
+    const { checkpoints, problems } = await listCheckpoints(fs, PROJECT, run.id);
+    expect(checkpoints.map((c) => c.step)).toEqual([2]);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps the last K checkpoints and the best by validation perplexity when pruning', async () => {
     const fs = await memoryProject();
     const run = await createRun(fs, PROJECT, { config: {} });

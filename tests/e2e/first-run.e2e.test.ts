@@ -34,7 +34,8 @@ describe('first run', () => {
     // the generation screen, ready with a prefix, answers from the bundled model
     const prefix = page.locator('#gv-prefix');
     await prefix.waitFor();
-    expect((await prefix.inputValue()).trim().length).toBeGreaterThan(0);
+    // the run's own sample prefix arrives with its details, a moment after the view shows
+    await expect.poll(async () => (await prefix.inputValue()).trim().length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(existsSync(join(appData, 'Demo'))).toBe(true);
     await page.getByTestId('generate').click();
     const text = page.getByTestId('generated').first();

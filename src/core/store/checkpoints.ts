@@ -83,6 +83,8 @@ export async function listCheckpoints(fs: FileSystem, dir: string, runId: string
       const header = parseSafetensorsHeader(await readRange(fs, path, 0, 8 + n), st.size);
       checkpoints.push({ name, bytes: st.size, ...checkpointSummary(header.metadata) });
     } catch (e) {
+      // pruned by the trainer between the listing and the read: it is simply no longer there
+      if (e instanceof FsError && e.code === 'NotFound') continue;
       if (!(e instanceof SafetensorsError)) throw e;
       problems.push({ kind: 'run', id: `${runId}/${name}`, code: e.code, message: e.message });
     }
