@@ -82,6 +82,8 @@ export class Workspace<A extends FloatArray> {
   private readonly targetIds: Int32Array;
   private targets: Int32Array | null = null;
   private droppedOut = false;
+  /** The last forward took float rows (`forwardInputs`) rather than token ids. */
+  private floatInput = false;
 
   constructor(model: RnnModel<A>, numSteps: number, batch: number) {
     if (!Number.isInteger(numSteps) || numSteps < 1 || !Number.isInteger(batch) || batch < 1) {
@@ -159,11 +161,11 @@ export class Workspace<A extends FloatArray> {
   forward(ids: Int32Array, options: ForwardOptions<A> = {}): number {
     const model = this.model;
     const k = model.kernels;
-    const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, nonlinearity, dropout } = model.config;
+    const { vocabSize: V, embeddingDim: E, numLayers: L, dropout } = model.config;
     const B = this.batch;
     const T = options.numSteps ?? this.numSteps;
     if (!Number.isInteger(T) || T < 1 || T > this.numSteps) throw new RangeError(`numSteps ${T} outside 1..${this.numSteps}`);
-    const N = T * B, G = gateCount(cell) * H;
+    const N = T * B;
     if (ids.length < N) throw new RangeError(`expected ${N} token ids, got ${ids.length}`);
     for (let i = 0; i < N; i++) {
       const id = ids[i]!;
@@ -190,12 +192,55 @@ export class Workspace<A extends FloatArray> {
     this.loss = NaN;
     this.steps = T;
     this.droppedOut = dropping;
+    this.floatInput = false;
 
     let x: A | null = null; // layer input (N, I); null means one-hot ids
     if (E > 0) {
       k.gatherRows(this.embedded!, model.param('embedding.weight'), this.ids, N, E);
       x = this.embedded;
     }
+    this.runLayers(x, T, options, dropping);
+    if (targets) this.loss = crossEntropyForward(this.logits, targets, N, V, this.lse);
+    return this.loss;
+  }
+
+  /**
+   * Run the recurrent stack and the output layer over float input rows instead of token ids:
+   * `inputs` is (T·B, E) time-major, fed to layer 0 where the embedding's rows would go (the
+   * embedding table itself is not used). Only for models with embeddingDim > 0. Computes
+   * `logits` (the output layer's values) and no loss; follow with `backwardFromOutputs`.
+   * Used by the forecaster (engine/forecast), whose head is the output layer.
+   */
+  forwardInputs(inputs: ArrayLike<number>, options: Omit<ForwardOptions<A>, 'targets'> = {}): void {
+    const { embeddingDim: E, numLayers: L, dropout } = this.model.config;
+    if (E === 0) throw new RangeError('float inputs need a model whose first layer takes embeddingDim-wide rows; this one takes one-hot ids');
+    const B = this.batch;
+    const T = options.numSteps ?? this.numSteps;
+    if (!Number.isInteger(T) || T < 1 || T > this.numSteps) throw new RangeError(`numSteps ${T} outside 1..${this.numSteps}`);
+    const N = T * B;
+    if (inputs.length < N * E) throw new RangeError(`expected ${N * E} input values (${T} steps × ${B} × ${E}), got ${inputs.length}`);
+    const initial = options.initial ?? null;
+    if (initial) this.checkState(initial);
+    if (options.final) this.checkState(options.final);
+    const dropping = (options.training ?? false) && dropout > 0 && L > 1;
+    if (dropping && !options.rng) throw new RangeError('training with dropout needs an rng');
+    const x = this.embedded!;
+    for (let i = 0; i < N * E; i++) x[i] = inputs[i]!;
+    this.targets = null;
+    this.loss = NaN;
+    this.steps = T;
+    this.droppedOut = dropping;
+    this.floatInput = true;
+    this.runLayers(x, T, options, dropping);
+  }
+
+  /** Layers 0…L−1 over the layer-0 input `x` ((T·B, I), or null for one-hot ids), then the output layer and the final state. */
+  private runLayers(x: A | null, T: number, options: Omit<ForwardOptions<A>, 'targets'>, dropping: boolean): void {
+    const model = this.model;
+    const k = model.kernels;
+    const { cell, vocabSize: V, hiddenSize: H, numLayers: L, nonlinearity, dropout } = model.config;
+    const B = this.batch, N = T * B, G = gateCount(cell) * H;
+    const initial = options.initial ?? null;
     for (let l = 0; l < L; l++) {
       const buf = this.layers[l]!;
       const w = model.layers[l]!;
@@ -248,9 +293,6 @@ export class Workspace<A extends FloatArray> {
         if (f.c) f.c.set(buf.cT[T]!, l * B * H);
       }
     }
-
-    if (targets) this.loss = crossEntropyForward(this.logits, targets, N, V, this.lse);
-    return this.loss;
   }
 
   /**
@@ -261,15 +303,38 @@ export class Workspace<A extends FloatArray> {
   backward(): void {
     const targets = this.targets;
     if (!targets) throw new Error('backward needs a forward with targets');
+    const V = this.model.config.vocabSize, N = this.steps * this.batch;
+    const dLogits = this.dLogits;
+    dLogits.fill(0, 0, N * V);
+    crossEntropyBackward(dLogits, this.logits, targets, N, V, this.lse);
+    this.backpropagate();
+  }
+
+  /**
+   * Backpropagation from a given ∂L/∂logits ((T·B, V), e.g. a regression loss's gradient) through
+   * the output layer and every step and layer of the last forward. Adds into `model.grads`, writes
+   * `dInitial` and, after `forwardInputs`, ∂L/∂inputs into `dInputs` (the embedding gets nothing).
+   */
+  backwardFromOutputs(dOutputs: ArrayLike<number>): void {
+    if (this.steps === 0) throw new Error('backward needs a forward first');
+    const N = this.steps * this.batch * this.model.config.vocabSize;
+    if (dOutputs.length < N) throw new RangeError(`expected ${N} output gradients, got ${dOutputs.length}`);
+    for (let i = 0; i < N; i++) this.dLogits[i] = dOutputs[i]!;
+    this.backpropagate();
+  }
+
+  /** ∂L/∂(float inputs) (T·B, E) after `forwardInputs` + `backwardFromOutputs`; null for one-hot models. */
+  get dInputs(): A | null {
+    return this.dEmbedded;
+  }
+
+  private backpropagate(): void {
     const model = this.model;
     const k = model.kernels;
     const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, nonlinearity } = model.config;
     const B = this.batch, T = this.steps, N = T * B, G = gateCount(cell) * H;
     const ids = this.ids;
-
     const dLogits = this.dLogits;
-    dLogits.fill(0, 0, N * V);
-    crossEntropyBackward(dLogits, this.logits, targets, N, V, this.lse);
     const top = this.layers[L - 1]!;
     k.gemmDyTX(model.grad('output.weight'), dLogits, top.hOut, N, V, H);
     k.sumRows(model.grad('output.bias'), dLogits, N, V);
@@ -306,7 +371,7 @@ export class Workspace<A extends FloatArray> {
         const dx = this.dEmbedded!;
         dx.fill(0, 0, N * E);
         k.gemmDyW(dx, buf.dGates, w.wIh, N, G, E);
-        k.scatterRowsAdd(model.grad('embedding.weight'), dx, ids, N, E);
+        if (!this.floatInput) k.scatterRowsAdd(model.grad('embedding.weight'), dx, ids, N, E);
       } else {
         const below = this.layers[l - 1]!;
         k.gemmDyTX(g.wIh, buf.dGates, buf.dropped ?? below.hOut, N, G, H);
