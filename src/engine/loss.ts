@@ -56,3 +56,20 @@ export function crossEntropyBackward(
 export function perplexity(meanCrossEntropy: number): number {
   return Math.exp(meanCrossEntropy);
 }
+
+// pred, target: (n)
+/** Mean squared error Σ (pred − target)² / n, summed in float64 (nn.MSELoss with reduction 'mean'). */
+export function mseForward(pred: ArrayLike<number>, target: ArrayLike<number>, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const d = pred[i]! - target[i]!;
+    total += d * d;
+  }
+  return total / n;
+}
+
+// pred, target, dPred: (n)
+/** dPred += scale · 2 (pred − target); scale defaults to 1/n (the mean). */
+export function mseBackward(dPred: FloatArray, pred: ArrayLike<number>, target: ArrayLike<number>, n: number, scale = 1 / n): void {
+  for (let i = 0; i < n; i++) dPred[i]! += 2 * scale * (pred[i]! - target[i]!);
+}
