@@ -116,6 +116,14 @@ describe('rnn-lab train / resume', () => {
     expect(a.json[0]).toEqual(b.json[0]);
     expect((a.json[0]!.tokens as string[]).length).toBe(30);
 
+    // with no --prefix it warms up on the run's own sample prefix (the corpus' opening words), 100 tokens by default
+    const samplePrefix = (JSON.parse(readFileSync(join(project, 'runs', runId, 'config.json'), 'utf8')) as { samplePrefix: string }).samplePrefix;
+    expect(samplePrefix.length).toBeGreaterThan(0);
+    const plain = await run(['generate', '--project', project, '--run', runId, '--json']);
+    expect(plain.code).toBe(0);
+    expect(plain.json[0]).toMatchObject({ prefix: samplePrefix });
+    expect(plain.json[0]!.tokens as string[]).toHaveLength(100);
+
     const scored = await run(['score', '--project', project, '--run', runId, '--text', 'the time traveller', '--json']);
     expect(scored.code).toBe(0);
     const s = scored.json[0] as { tokens: string[]; logprobs: number[]; perplexity: number };

@@ -1,4 +1,6 @@
+import type { FileSystem } from '../../core/fs/file-system';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
+import { readRunConfig } from '../../core/store/runs';
 import { GenerationService } from '../../core/services/generation-service';
 import { generateRequestSchema, type Decoding } from '../../shared/runs';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
@@ -6,11 +8,13 @@ import type { Command } from '../command';
 import { findRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 
+const DEFAULT_LENGTH = 100;
+
 const flags: FlagTable = {
   project: { kind: 'string', help: 'Project folder.', required: true },
   run: { kind: 'string', help: 'Run id.', required: true },
-  prefix: { kind: 'string', help: 'Text the model warms up on.', required: true },
-  length: { kind: 'number', help: 'Tokens to generate (1..10000).', required: true },
+  prefix: { kind: 'string', help: 'Text the model warms up on (default: the run\'s sample prefix, the corpus\' opening words).' },
+  length: { kind: 'number', help: `Tokens to generate (1..10000, default ${DEFAULT_LENGTH}).` },
   greedy: { kind: 'boolean', help: 'Always take the most probable token.' },
   temperature: { kind: 'number', help: 'Sampling temperature (default 1).' },
   'top-k': { kind: 'number', help: 'Sample among the k most probable tokens (0 = all).' },
@@ -25,7 +29,7 @@ const FLAG_OF: Record<string, string> = { prefix: 'prefix', length: 'length', se
 
 export const generateCommand: Command = {
   summary: 'Generate text from a run after a warm-up prefix',
-  usage: ['Usage: rnn-lab generate --project DIR --run ID --prefix TEXT --length N [--greedy | --temperature T --top-k K --top-p P] [--seed S] [--exclude-unk]', '', ...flagHelp(flags)].join('\n'),
+  usage: ['Usage: rnn-lab generate --project DIR --run ID [--prefix TEXT] [--length N] [--greedy | --temperature T --top-k K --top-p P] [--seed S] [--exclude-unk]', '', ...flagHelp(flags)].join('\n'),
   async run(args, io) {
     const f = parseFlags(args, flags);
     const sampling = ['temperature', 'top-k', 'top-p'].filter((n) => f.has(n));
@@ -37,8 +41,10 @@ export const generateCommand: Command = {
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
     const runId = str(f, 'run')!;
     await findRun(fs, projectDir, runId);
+    const prefix = str(f, 'prefix') ?? (await samplePrefixOf(fs, projectDir, runId));
+    if (prefix === null) throw new UsageError('--prefix is required: this run has no sample prefix to start from');
     const parsed = generateRequestSchema.safeParse({
-      projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, prefix: str(f, 'prefix'), length: num(f, 'length'), decoding, seed: num(f, 'seed') ?? 0,
+      projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, prefix, length: num(f, 'length') ?? DEFAULT_LENGTH, decoding, seed: num(f, 'seed') ?? 0,
       ...(bool(f, 'exclude-unk') && { excludeUnk: true }),
     });
     if (!parsed.success) {
@@ -53,3 +59,9 @@ export const generateCommand: Command = {
     return 0;
   },
 };
+
+/** The prefix the run's training samples start from (the corpus' opening words unless it was given another); null when it has none. */
+async function samplePrefixOf(fs: FileSystem, projectDir: string, runId: string): Promise<string | null> {
+  const config = (await readRunConfig(fs, projectDir, runId)) as { samplePrefix?: unknown };
+  return typeof config.samplePrefix === 'string' && config.samplePrefix !== '' ? config.samplePrefix : null;
+}
