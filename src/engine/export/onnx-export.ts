@@ -11,7 +11,7 @@
  * and `linear_before_reset = 1` is PyTorch's reset-after candidate. The vocabulary and config
  * travel in the model's metadata_props (`rnnlab.vocab`, `rnnlab.config`).
  */
-import { gateCount } from '../cells/cell-weights';
+import { gateCount, type CellKind, type Nonlinearity } from '../cells/cell-weights';
 import { layerInputSize } from '../model/config';
 import { ExportError } from './export-error';
 import type { ExportableModel } from './exportable-model';
@@ -19,27 +19,27 @@ import { AttributeType, ModelProto, TensorDataType } from './onnx-proto';
 import { pytorchConfigJson, vocabFileJson } from './pytorch-format';
 
 export const ONNX_OPSET = 14;
-const IR_VERSION = 7;
+export const IR_VERSION = 7;
 
 /** Gate block order of the ONNX operator, as indices of PyTorch's blocks. */
 const ONNX_GATE_ORDER = { rnn: [0], gru: [1, 0, 2], lstm: [0, 3, 1, 2] } as const;
-const OP_TYPE = { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' } as const;
+export const OP_TYPE = { rnn: 'RNN', gru: 'GRU', lstm: 'LSTM' } as const;
 
-interface Tensor {
+export interface Tensor {
   name: string;
   dims: number[];
   data_type: number;
   raw_data: Uint8Array;
 }
 
-function floatTensor(name: string, dims: number[], data: Float32Array): Tensor {
+export function floatTensor(name: string, dims: number[], data: Float32Array): Tensor {
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
   return { name, dims, data_type: TensorDataType.FLOAT, raw_data: bytes };
 }
 
-function int64Tensor(name: string, dims: number[], values: number[]): Tensor {
+export function int64Tensor(name: string, dims: number[], values: number[]): Tensor {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
   values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
@@ -54,55 +54,60 @@ function reorderGates(w: Float32Array, order: readonly number[], H: number, cols
   return out;
 }
 
-function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(w.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
   return out;
 }
 
 type Dim = number | string;
-function valueInfo(name: string, elemType: number, dims: Dim[]) {
+export function valueInfo(name: string, elemType: number, dims: Dim[]) {
   return {
     name,
     type: { tensor_type: { elem_type: elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } },
   };
 }
 
-function node(op_type: string, inputs: string[], outputs: string[], attribute: object[] = []) {
+export function node(op_type: string, inputs: string[], outputs: string[], attribute: object[] = []) {
   return { op_type, input: inputs, output: outputs, name: `${outputs[0]}_${op_type}`, attribute };
 }
 
-const intAttr = (name: string, i: number) => ({ name, type: AttributeType.INT, i });
+export const intAttr = (name: string, i: number) => ({ name, type: AttributeType.INT, i });
 const stringsAttr = (name: string, values: string[]) => ({ name, type: AttributeType.STRINGS, strings: values.map((v) => new TextEncoder().encode(v)) });
 
-export function buildOnnxModel(m: ExportableModel): Uint8Array {
-  const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, nonlinearity } = m.config;
+/** Nodes and initializers of one ONNX graph under construction. */
+export interface OnnxGraphParts {
+  nodes: object[];
+  initializer: Tensor[];
+}
+
+export interface RecurrentStackSpec {
+  cell: CellKind;
+  hiddenSize: number;
+  numLayers: number;
+  nonlinearity: Nonlinearity;
+  /** Width of the rows layer 0 reads. */
+  inputSize: number;
+}
+
+/**
+ * Appends the stacked recurrent layers reading `x` (seq, batch, inputSize), with the graph
+ * inputs `h0` [, `c0`] sliced per layer, the graph outputs `hn` [, `cn`] concatenated, and the
+ * PyTorch weights `rnn.*` read through `weight`. Returns the names of the top layer's outputs
+ * at every step (seq, batch, hidden) and its final state (1, batch, hidden).
+ */
+export function appendRecurrentStack(g: OnnxGraphParts, spec: RecurrentStackSpec, weight: (name: string) => Float32Array, x: string): { outputs: string; topHn: string } {
+  const { cell, hiddenSize: H, numLayers: L, nonlinearity } = spec;
   const G = gateCount(cell) * H;
   const lstm = cell === 'lstm';
-  const weight = (name: string): Float32Array => {
-    const t = m.weights.get(name);
-    if (!t) throw new ExportError('MissingTensor', { name });
-    return t.data;
-  };
-  const initializer: Tensor[] = [];
-  const nodes: object[] = [];
-
-  let x = 'x0';
-  if (E > 0) {
-    initializer.push(floatTensor('embedding.weight', [V, E], weight('embedding.weight')));
-    nodes.push(node('Gather', ['embedding.weight', 'input_ids'], [x], [intAttr('axis', 0)]));
-  } else {
-    initializer.push(int64Tensor('onehot.depth', [1], [V]));
-    initializer.push(floatTensor('onehot.values', [2], new Float32Array([0, 1])));
-    nodes.push(node('OneHot', ['input_ids', 'onehot.depth', 'onehot.values'], [x], [intAttr('axis', -1)]));
-  }
+  const { nodes, initializer } = g;
   initializer.push(int64Tensor('axes.1', [1], [1]));
 
   const order = ONNX_GATE_ORDER[cell];
   const finalH: string[] = [];
   const finalC: string[] = [];
   for (let k = 0; k < L; k++) {
-    const I = layerInputSize(m.config, k);
+    const I = k === 0 ? spec.inputSize : H;
     const W = reorderGates(weight(`rnn.weight_ih_l${k}`), order, H, I);
     const R = reorderGates(weight(`rnn.weight_hh_l${k}`), order, H, H);
     const B = new Float32Array(2 * G);
@@ -135,9 +140,33 @@ export function buildOnnxModel(m: ExportableModel): Uint8Array {
   nodes.push(node('Concat', finalH, ['hn'], [intAttr('axis', 0)]));
   if (lstm) nodes.push(node('Concat', finalC, ['cn'], [intAttr('axis', 0)]));
 
+  return { outputs: x, topHn: finalH[L - 1]! };
+}
+
+export function buildOnnxModel(m: ExportableModel): Uint8Array {
+  const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, nonlinearity } = m.config;
+  const lstm = cell === 'lstm';
+  const weight = (name: string): Float32Array => {
+    const t = m.weights.get(name);
+    if (!t) throw new ExportError('MissingTensor', { name });
+    return t.data;
+  };
+  const initializer: Tensor[] = [];
+  const nodes: object[] = [];
+
+  const x = 'x0';
+  if (E > 0) {
+    initializer.push(floatTensor('embedding.weight', [V, E], weight('embedding.weight')));
+    nodes.push(node('Gather', ['embedding.weight', 'input_ids'], [x], [intAttr('axis', 0)]));
+  } else {
+    initializer.push(int64Tensor('onehot.depth', [1], [V]));
+    initializer.push(floatTensor('onehot.values', [2], new Float32Array([0, 1])));
+    nodes.push(node('OneHot', ['input_ids', 'onehot.depth', 'onehot.values'], [x], [intAttr('axis', -1)]));
+  }
+  const stack = appendRecurrentStack({ nodes, initializer }, { cell, hiddenSize: H, numLayers: L, nonlinearity, inputSize: layerInputSize(m.config, 0) }, weight, x);
   initializer.push(floatTensor('output.weight_t', [H, V], transpose(weight('output.weight'), V, H)));
   initializer.push(floatTensor('output.bias', [V], weight('output.bias')));
-  nodes.push(node('MatMul', [x, 'output.weight_t'], ['logits.matmul']));
+  nodes.push(node('MatMul', [stack.outputs, 'output.weight_t'], ['logits.matmul']));
   nodes.push(node('Add', ['logits.matmul', 'output.bias'], ['logits']));
 
   const FLOAT = TensorDataType.FLOAT;
