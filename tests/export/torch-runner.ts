@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/export');
 const PYTHON = process.env['RNNLAB_TORCH_PYTHON'] ?? '/usr/bin/python3';
 
-export function python(script: string, args: string[]): string {
+/** Runs `script` from the fixtures folder `dir` (tests/fixtures/export unless given). */
+export function python(script: string, args: string[], dir: string = FIXTURES): string {
   try {
-    return execFileSync(PYTHON, [join(FIXTURES, script), ...args], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(PYTHON, [join(dir, script), ...args], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`${script} failed (PyTorch comes from Debian's python3-torch, which .ci/run installs): ${err.stderr ?? err.message}`);

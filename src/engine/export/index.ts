@@ -9,3 +9,7 @@ export { buildOnnxModel, ONNX_OPSET } from './onnx-export';
 export { buildStandaloneHtml, type StandaloneHtmlOptions } from './html-export';
 export { STANDALONE_CORE, STANDALONE_PAGE } from './standalone-runtime';
 export { base64Encode } from './base64';
+export {
+  buildForecastOnnx, buildForecastPytorchExport, exportForecaster, forecastConfigJson, FORECAST_CONFIG_FORMAT,
+  type ForecastConfigJson, type ForecastExportFile, type ForecastExportFormat, type ForecastExportMeta,
+} from './forecast-export';
