@@ -9,7 +9,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from './command';
 import { demoCommand } from './commands/demo';
+import { demoSeriesCommand } from './commands/demo-series';
+import { evaluateCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
+import { forecastCommand } from './commands/forecast';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/import';
 import { resumeCommand } from './commands/resume';
@@ -33,6 +36,9 @@ const commands: Record<string, Command> = {
   export: exportCommand,
   import: importCommand,
   demo: demoCommand,
+  'demo-series': demoSeriesCommand,
+  evaluate: evaluateCommand,
+  forecast: forecastCommand,
 };
 
 function version(): string {
@@ -41,7 +47,7 @@ function version(): string {
 }
 
 function help(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return ['Usage: rnn-lab <command> [flags]', '', 'Commands:', ...lines, '', 'rnn-lab <command> --help shows its flags; rnn-lab --version prints the version.'].join('\n');
 }
 

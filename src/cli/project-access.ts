@@ -51,18 +51,18 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The dataset holding exactly the bytes of `file`: an earlier import when there is one, else a new import. */
-export async function datasetForFile(fs: FileSystem, projectDir: string, file: string): Promise<{ dataset: DatasetRecord; reused: boolean }> {
+/** The dataset of `kind` holding exactly the bytes of `file`: an earlier import when there is one, else a new import. */
+export async function datasetForFile(fs: FileSystem, projectDir: string, file: string, kind: 'text' | 'csv' = 'text'): Promise<{ dataset: DatasetRecord; reused: boolean }> {
   const path = resolve(file);
   const st = await stat(path).catch(() => undefined);
   if (st === undefined) throw new UsageError(`--data: no such file: ${path}`);
   if (!st.isFile()) throw new UsageError(`--data: not a file: ${path}`);
   const sha = await sha256File(path);
   const { datasets } = await listDatasets(fs, projectDir);
-  const existing = datasets.find((d) => d.source.sha256 === sha && d.kind === 'text');
+  const existing = datasets.find((d) => d.source.sha256 === sha && d.kind === kind);
   if (existing) return { dataset: existing, reused: true };
   try {
-    return { dataset: await importDataset(fs, projectDir, path, { kind: 'text' }), reused: false };
+    return { dataset: await importDataset(fs, projectDir, path, { kind }), reused: false };
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown };
     if (typeof err.code === 'string') throw new UsageError(`--data: ${path} cannot be imported (${String(err.message)})`);

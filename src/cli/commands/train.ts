@@ -4,8 +4,18 @@ import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
 import { datasetForFile, lockProject, openOrCreateProject } from '../project-access';
 import { runConfigFlagTable, runConfigFromFlags } from '../run-flags';
+import { forecastTrainUsage, trainForecastCommand } from '../forecast/train-forecast';
 import { trainSession } from '../training-session';
 import { UsageError } from '../usage-error';
+
+/** The value of --task (either form), or null when it is not given. */
+function taskOf(args: readonly string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--task') return args[i + 1] ?? '';
+    if (args[i]!.startsWith('--task=')) return args[i]!.slice('--task='.length);
+  }
+  return null;
+}
 
 const flags: FlagTable = {
   data: { kind: 'string', help: 'Text file to train on (imported into the project; reused if already there).', required: true },
@@ -16,9 +26,12 @@ const flags: FlagTable = {
 
 export const trainCommand: Command = {
   summary: 'Import a text file and train a new run on it',
-  usage: ['Usage: rnn-lab train --data FILE --project DIR [run settings] [--json]', '', ...flagHelp(flags)].join('\n'),
+  usage: ['Usage: rnn-lab train --data FILE --project DIR [run settings] [--json]', '', ...flagHelp(flags), '', forecastTrainUsage].join('\n'),
   async run(args, io) {
-    const f = parseFlags(args, flags);
+    const task = taskOf(args);
+    if (task === 'forecast') return trainForecastCommand(args, io);
+    if (task !== null && task !== 'language') throw new UsageError(`--task: must be language or forecast (got ${JSON.stringify(task)})`);
+    const f = parseFlags(args.filter((a, i) => a !== '--task' && args[i - 1] !== '--task' && !a.startsWith('--task=')), flags);
     runConfigFromFlags(f, 'pending'); // refuse bad settings before anything is written
     const fs = new NodeFileSystem();
     const projectDir = await openOrCreateProject(fs, str(f, 'project')!);

@@ -1,0 +1,129 @@
+/**
+ * What the forecast commands share: reading a CSV series and checking it against the run
+ * settings (refusals name the column and row), the contiguous split, the model, and a stored
+ * forecast run loaded back (config.json, the series from its dataset, the last checkpoint with
+ * the normalisation in its metadata).
+ */
+import { readFile } from 'node:fs/promises';
+import { CsvReader } from '../../core/datasets/csv-reader';
+import { readCsvColumns } from '../../core/datasets/read-dataset';
+import { SourceDecoder } from '../../core/datasets/source-decoder';
+import type { FileSystem } from '../../core/fs/file-system';
+import { listCheckpoints, loadCheckpoint } from '../../core/store/checkpoints';
+import { readDataset } from '../../core/store/datasets';
+import { readRunConfig } from '../../core/store/runs';
+import type { CsvStats } from '../../core/store/schemas';
+import { ForecastModel } from '../../engine/forecast/forecast-model';
+import { applyZScore, SeriesWindows, type Normalization } from '../../engine/forecast/series';
+import type { Rng } from '../../engine/rng';
+import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
+import { UsageError } from '../usage-error';
+
+/** The checkpoint state blob of a forecast run. */
+export interface ForecastCheckpointState {
+  task: 'forecast';
+  normalization: Normalization;
+  features: string[];
+  window: number;
+  trainEnd: number;
+  valEnd: number;
+}
+
+/** A CSV file read as the importer reads it: its column stats and numeric rows with their line numbers. */
+export async function readCsvFile(path: string): Promise<{ stats: CsvStats; rows: Float64Array[]; lines: number[] }> {
+  const rows: Float64Array[] = [];
+  const lines: number[] = [];
+  const reader = new CsvReader((values, line) => {
+    rows.push(values);
+    lines.push(line);
+  });
+  const decoder = new SourceDecoder((t) => reader.push(t));
+  decoder.push(new Uint8Array(await readFile(path)));
+  decoder.end();
+  return { stats: reader.finish(), rows, lines };
+}
+
+/** Feature names in model order: the target, then the covariates. */
+export const featureNames = (c: Pick<ForecastRunConfig, 'target' | 'covariates'>): string[] => [c.target, ...c.covariates];
+
+/** Step where the training part ends and where the validation part ends (the test part follows). */
+export function splitPoints(length: number, c: Pick<ForecastRunConfig, 'trainFraction' | 'valFraction'>): { trainEnd: number; valEnd: number } {
+  const trainEnd = Math.round(length * c.trainFraction);
+  const valEnd = Math.min(length, Math.round(length * (c.trainFraction + c.valFraction)));
+  return { trainEnd, valEnd };
+}
+
+/**
+ * The series as the model reads it (feature-major, original units), checked: every named column
+ * must be a numeric column with no missing cell, and the split must leave at least one training
+ * and one validation window. Problems are usage errors naming the flag, column and row.
+ */
+export function seriesFromColumns(
+  columns: { names: string[]; numeric: (name: string) => boolean; values: (name: string) => ArrayLike<number>; lines?: number[] },
+  c: ForecastRunConfig,
+): { raw: Float64Array; length: number; features: string[] } {
+  const features = featureNames(c);
+  const numericNames = columns.names.filter(columns.numeric);
+  if (numericNames.length === 0) throw new UsageError('--data: the file has no numeric column to forecast');
+  for (const [i, name] of features.entries()) {
+    const flag = i === 0 ? '--target' : '--covariates';
+    if (!columns.names.includes(name)) throw new UsageError(`${flag}: no column "${name}" in the data (numeric columns: ${numericNames.join(', ')})`);
+    if (!columns.numeric(name)) throw new UsageError(`${flag}: column "${name}" is not numeric (numeric columns: ${numericNames.join(', ')})`);
+  }
+  if (new Set(features).size !== features.length) throw new UsageError('--covariates: a column is named twice (the target is always an input)');
+  const length = columns.values(c.target).length;
+  const raw = new Float64Array(features.length * length);
+  for (const [f, name] of features.entries()) {
+    const v = columns.values(name);
+    for (let t = 0; t < length; t++) {
+      const x = v[t]!;
+      if (!Number.isFinite(x)) throw new UsageError(`--data: column "${name}" has a missing value in row ${t + 1}${columns.lines ? ` (line ${columns.lines[t]})` : ''}; fill it in or drop the row`);
+      raw[f * length + t] = x;
+    }
+  }
+  const { trainEnd, valEnd } = splitPoints(length, c);
+  if (length < c.window + c.horizon || trainEnd < c.window + c.horizon || valEnd <= trainEnd) {
+    throw new UsageError(`--data: ${length} rows are too few for a window of ${c.window} plus a horizon of ${c.horizon} in both the training part (${trainEnd} rows) and the validation part (${Math.max(0, valEnd - trainEnd)} rows)`);
+  }
+  return { raw, length, features };
+}
+
+export function buildForecastModel(c: ForecastRunConfig, features: number, rng?: Rng): ForecastModel<Float32Array> {
+  return new ForecastModel({
+    cell: c.cell, inputSize: features, outputSize: 1, hiddenSize: c.hiddenSize, numLayers: c.numLayers, nonlinearity: 'tanh', dropout: 0,
+  }, { dtype: Float32Array, rng });
+}
+
+export interface LoadedForecastRun {
+  config: ForecastRunConfig;
+  model: ForecastModel<Float32Array>;
+  norm: Normalization;
+  /** Normalised windows over the whole series. */
+  windows: SeriesWindows;
+  length: number;
+  trainEnd: number;
+  valEnd: number;
+}
+
+/** A trained forecast run, ready to predict: refuses text runs and runs with no checkpoint. */
+export async function loadForecastRun(fs: FileSystem, projectDir: string, runId: string): Promise<LoadedForecastRun> {
+  const rawConfig = await readRunConfig(fs, projectDir, runId);
+  if (!isForecastConfig(rawConfig)) throw new UsageError(`--run: ${runId} is a text run; this command works on forecast runs (rnn-lab train --task forecast)`);
+  const parsed = forecastConfigSchema.safeParse(rawConfig);
+  if (!parsed.success) throw new Error(`run ${runId}: its config.json is not a valid forecast config (${parsed.error.issues[0]?.message ?? 'malformed'})`);
+  const config = parsed.data;
+  const { checkpoints } = await listCheckpoints(fs, projectDir, runId);
+  const last = checkpoints.at(-1);
+  if (!last) throw new UsageError(`--run: ${runId} has no checkpoint yet (it has not finished an epoch)`);
+  const bundle = await loadCheckpoint(fs, projectDir, runId, last.name);
+  const state = bundle.state as ForecastCheckpointState;
+  const record = await readDataset(fs, projectDir, config.datasetId);
+  const columns = await readCsvColumns(fs, projectDir, record);
+  const { raw, length, features } = seriesFromColumns({
+    names: [...columns.keys()], numeric: () => true, values: (n) => columns.get(n)!,
+  }, config);
+  const model = buildForecastModel(config, features.length);
+  model.loadParameters(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>);
+  const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
+  return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd };
+}
