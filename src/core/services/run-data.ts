@@ -14,6 +14,7 @@
  * Errors (coded): `DatasetNotFound`, `UnsupportedDataset` (CSV), `DatasetChanged`,
  * `CorruptVocabulary`, `InvalidConfig`, and store errors for a missing or damaged run.
  */
+import { isForecastConfig } from '../../shared/forecast-config';
 import { CorpusBuilder, unigramPerplexity, type CorpusOptions, type Vocab } from '../../engine/text';
 import { runConfigSchema, type RunConfig } from '../../shared/run-config';
 import { streamDatasetText } from '../datasets/read-dataset';
@@ -44,8 +45,10 @@ export interface LoadedRunData extends RunData {
   vocabFile: RunVocabFile;
 }
 
-/** A stored or submitted config, validated and completed with defaults. */
+/** A stored or submitted text-run config, validated and completed with defaults; a forecast config is refused as such. */
 export function parseRunConfig(raw: unknown): RunConfig {
+  // a forecast run (rnn-lab train --task forecast) keeps its own config schema
+  if (isForecastConfig(raw)) throw new ServiceError('ForecastRun');
   const parsed = runConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

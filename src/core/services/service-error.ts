@@ -15,7 +15,8 @@ export type ServiceErrorCode =
   | 'CheckpointMismatch'
   | 'EmptyText'
   | 'TextTooShort'
-  | 'NonFiniteOutput';
+  | 'NonFiniteOutput'
+  | 'ForecastRun';
 
 const SENTENCES: Record<ServiceErrorCode, string> = {
   UnsupportedDataset: 'This dataset is a table of numbers (CSV). Runs train language models on text, so choose a text dataset.',
@@ -33,6 +34,7 @@ const SENTENCES: Record<ServiceErrorCode, string> = {
   EmptyText: "Nothing is left of the text after the run's cleaning; type something the model can read.",
   TextTooShort: 'Scoring needs at least two tokens: the first one only sets the context.',
   NonFiniteOutput: 'The model produced a non-finite number (its weights have diverged).',
+  ForecastRun: 'This is a forecast run; its view in the app is not built yet (rnn-lab evaluate and rnn-lab forecast work on it).',
 };
 
 /** A failure of the data, runs or generation services: a stable code and a sentence for the UI. */
