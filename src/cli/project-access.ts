@@ -10,9 +10,10 @@ import { createProject, readProjectInfo } from '../core/store/project';
 import { acquireProjectLock, type ProjectLock } from '../core/store/project-lock';
 import { ProjectLockError } from '../core/store/project-lock-error';
 import { recoverProject } from '../core/store/recover-project';
-import { readRun } from '../core/store/runs';
+import { readRun, readRunConfig } from '../core/store/runs';
 import type { DatasetRecord, RunRecord } from '../core/store/schemas';
 import { StoreError } from '../core/store/store-error';
+import { isForecastConfig } from '../shared/forecast-config';
 import { UsageError } from './usage-error';
 
 /** The project at `dir` (absolute), which must exist. */
@@ -77,6 +78,15 @@ export async function findRun(fs: FileSystem, projectDir: string, runId: string)
     if (e instanceof StoreError && (e.code === 'NotFound' || e.code === 'InvalidId')) throw new UsageError(`--run: no run "${runId}" in ${projectDir}`);
     throw e;
   }
+}
+
+/** A run that trains on text: a forecast run (rnn-lab train --task forecast) is refused, naming the commands that work on it. */
+export async function findTextRun(fs: FileSystem, projectDir: string, runId: string): Promise<RunRecord> {
+  const run = await findRun(fs, projectDir, runId);
+  if (isForecastConfig(await readRunConfig(fs, projectDir, runId))) {
+    throw new UsageError(`--run: ${runId} is a forecast run; this command works on text runs (rnn-lab evaluate and rnn-lab forecast work on forecast runs)`);
+  }
+  return run;
 }
 
 const held = new Set<ProjectLock>();

@@ -171,6 +171,19 @@ describe('rnn-lab evaluate / forecast', () => {
     expect(missing.err).toMatch(/--run: no run/);
   });
 
+  it('resume, generate and score refuse a forecast run in words, naming the commands that work on it', async () => {
+    for (const argv of [
+      ['resume', '--project', project, '--run', runId, '--epochs', '6'],
+      ['generate', '--project', project, '--run', runId, '--prefix', 'a', '--length', '5'],
+      ['score', '--project', project, '--run', runId, '--text', 'a b'],
+    ]) {
+      const r = await run(argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--run: ${runId} is a forecast run; this command works on text runs (rnn-lab evaluate and rnn-lab forecast work on forecast runs)`);
+    }
+    expect((await readRun(new NodeFileSystem(), project, runId)).state).toBe('done');
+  });
+
   it('refuses a text run', async () => {
     const text = join(root, 'corpus.txt');
     writeFileSync(text, corpus(2400, 11));

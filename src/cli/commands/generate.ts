@@ -5,7 +5,7 @@ import { GenerationService } from '../../core/services/generation-service';
 import { generateRequestSchema, type Decoding } from '../../shared/runs';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { findRun, openProjectDir } from '../project-access';
+import { findTextRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 
 const DEFAULT_LENGTH = 100;
@@ -40,7 +40,7 @@ export const generateCommand: Command = {
     const fs = new NodeFileSystem();
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
     const runId = str(f, 'run')!;
-    await findRun(fs, projectDir, runId);
+    await findTextRun(fs, projectDir, runId);
     const prefix = str(f, 'prefix') ?? (await samplePrefixOf(fs, projectDir, runId));
     if (prefix === null) throw new UsageError('--prefix is required: this run has no sample prefix to start from');
     const parsed = generateRequestSchema.safeParse({

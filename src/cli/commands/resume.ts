@@ -4,7 +4,7 @@ import { TrainingError } from '../../core/training/training-error';
 import { runConfigFields } from '../../shared/run-config';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { findRun, lockProject, openProjectDir } from '../project-access';
+import { findTextRun, lockProject, openProjectDir } from '../project-access';
 import { trainSession } from '../training-session';
 import { UsageError } from '../usage-error';
 
@@ -36,7 +36,7 @@ export const resumeCommand: Command = {
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
     await lockProject(fs, projectDir); // released when the command ends
     const runId = str(f, 'run')!;
-    const run = await findRun(fs, projectDir, runId);
+    const run = await findTextRun(fs, projectDir, runId);
     // still marked running: the process that trained it ended without saving (this one trains it now)
     if (run.state === 'running') await setRunState(fs, projectDir, runId, 'interrupted', { message: 'The process training this run ended without saving.' });
     if (run.state === 'queued') throw new UsageError(`--run: ${runId} has not started yet`);

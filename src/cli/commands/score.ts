@@ -2,7 +2,7 @@ import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { GenerationService } from '../../core/services/generation-service';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { findRun, openProjectDir } from '../project-access';
+import { findTextRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 
 const flags: FlagTable = {
@@ -23,7 +23,7 @@ export const scoreCommand: Command = {
     const fs = new NodeFileSystem();
     const projectDir = await openProjectDir(fs, str(f, 'project')!);
     const runId = str(f, 'run')!;
-    await findRun(fs, projectDir, runId);
+    await findTextRun(fs, projectDir, runId);
     const result = await new GenerationService(fs).score({ projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, text });
     if (bool(f, 'json')) io.out(JSON.stringify({ tokens: result.tokens, logprobs: result.logprobs, perplexity: result.perplexity }));
     else {
