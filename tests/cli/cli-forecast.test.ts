@@ -184,6 +184,22 @@ describe('rnn-lab evaluate / forecast', () => {
     expect((await readRun(new NodeFileSystem(), project, runId)).state).toBe('done');
   });
 
+  it('trains with a covariate as a second input; evaluate and forecast refuse it (they feed predictions back in)', async () => {
+    const cp = join(root, 'covariate.rnnlab');
+    const r = await run(['train', '--task', 'forecast', '--data', series, '--target', 'x', '--covariates', 't', '--project', cp, '--hidden', '8', '--epochs', '1', '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.json();
+    expect(lines[0]!.config).toMatchObject({ target: 'x', covariates: ['t'] });
+    const id = lines[0]!.run as string;
+    const bundle = await loadCheckpoint(new NodeFileSystem(), cp, id, (await listCheckpoints(new NodeFileSystem(), cp, id)).checkpoints[0]!.name);
+    expect(bundle.tensors.get('rnn.weight_ih_l0')!.shape).toEqual([24, 2]); // GRU: 3·hidden rows, 2 input features
+    for (const argv of [['evaluate', '--project', cp, '--run', id], ['forecast', '--project', cp, '--run', id, '--steps', '2']]) {
+      const refused = await run(argv);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/has covariates; .* feeds? predictions back in/);
+    }
+  });
+
   it('refuses a text run', async () => {
     const text = join(root, 'corpus.txt');
     writeFileSync(text, corpus(2400, 11));
