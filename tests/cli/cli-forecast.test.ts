@@ -110,6 +110,7 @@ describe('rnn-lab train --task forecast', () => {
     const train = demoValues().slice(0, 700).map(Math.fround);
     const mean = train.reduce((a, b) => a + b, 0) / 700;
     const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / 700);
+    expect(bundle.state).toMatchObject({ task: 'forecast', features: ['x'], window: 4, horizon: 1, targets: [0], trainEnd: 700, valEnd: 900 });
     const norm = (bundle.state as { normalization: { mean: number[]; std: number[] } }).normalization;
     expect(norm.mean[0]).toBeCloseTo(mean, 9);
     expect(norm.std[0]).toBeCloseTo(std, 9);

@@ -23,8 +23,12 @@ import { UsageError } from '../usage-error';
 export interface ForecastCheckpointState {
   task: 'forecast';
   normalization: Normalization;
+  /** Column names in input order (the target first); with `window`, `horizon` and `targets` what an export needs (engine/export/forecast-export.ts). */
   features: string[];
   window: number;
+  horizon: number;
+  /** Feature index of each model output. */
+  targets: number[];
   trainEnd: number;
   valEnd: number;
 }

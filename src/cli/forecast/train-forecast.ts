@@ -148,7 +148,7 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
   } finally {
     await log.close();
   }
-  const state: ForecastCheckpointState = { task: 'forecast', normalization: norm, features, window: config.window, trainEnd, valEnd };
+  const state: ForecastCheckpointState = { task: 'forecast', normalization: norm, features, window: config.window, horizon: config.horizon, targets: [0], trainEnd, valEnd };
   const checkpoint = await saveCheckpoint(fs, projectDir, run.id, { step: config.epochs, tensors: model.params, state });
   await setRunState(fs, projectDir, run.id, 'done', { message: 'Forecast run: its view in the app is not built yet; use rnn-lab evaluate / forecast.' });
   const v = last as ValFigures | null;
