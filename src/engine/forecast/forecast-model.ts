@@ -4,7 +4,7 @@ import { RnnModel, type ModelOptions } from '../model/rnn-model';
 import type { RecurrentState } from '../model/state';
 import type { Workspace } from '../model/workspace';
 import type { Rng } from '../rng';
-import type { FloatArray, NamedTensors } from '../tensor';
+import { copyTensorsInto, countValues, tensorData, type FloatArray, type NamedTensors } from '../tensor';
 
 /** A forecaster: float feature rows → stacked RNN/GRU/LSTM → linear head on the last step's hidden state. */
 export interface ForecastConfig {
@@ -78,15 +78,11 @@ export class ForecastModel<A extends FloatArray = Float32Array> {
   }
 
   param(name: string): A {
-    const t = this.params.get(name);
-    if (!t) throw new RangeError(`no parameter ${name}`);
-    return t.data;
+    return tensorData(this.params, name);
   }
 
   grad(name: string): A {
-    const t = this.grads.get(name);
-    if (!t) throw new RangeError(`no parameter ${name}`);
-    return t.data;
+    return tensorData(this.grads, name);
   }
 
   zeroGrads(): void {
@@ -94,22 +90,12 @@ export class ForecastModel<A extends FloatArray = Float32Array> {
   }
 
   parameterCount(): number {
-    let n = 0;
-    for (const t of this.params.values()) n += t.data.length;
-    return n;
+    return countValues(this.params);
   }
 
   /** Copy values into the parameters; every name must exist with the same shape. */
   loadParameters(source: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>): void {
-    for (const [name, t] of source) {
-      const dst = this.params.get(name);
-      if (!dst) throw new RangeError(`unexpected parameter ${name}`);
-      if (dst.shape.length !== t.shape.length || dst.shape.some((d, i) => d !== t.shape[i]) || t.data.length !== dst.data.length) {
-        throw new RangeError(`parameter ${name} has shape [${t.shape.join(', ')}], expected [${dst.shape.join(', ')}]`);
-      }
-      dst.data.set(t.data);
-    }
-    for (const name of this.params.keys()) if (!source.has(name)) throw new RangeError(`missing parameter ${name}`);
+    copyTensorsInto(this.params, source);
   }
 
   createState(batch: number): RecurrentState<A> {

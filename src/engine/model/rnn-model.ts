@@ -2,7 +2,7 @@ import type { CellWeights } from '../cells/cell-weights';
 import type { Kernels } from '../kernels/kernels';
 import { tsKernels } from '../kernels/ts-kernels';
 import type { Rng } from '../rng';
-import { sizeOf, type FloatArray, type NamedTensors } from '../tensor';
+import { copyTensorsInto, countValues, sizeOf, tensorData, type FloatArray, type NamedTensors } from '../tensor';
 import { parameterShapes, validateModelConfig, type ModelConfig } from './config';
 import { initParameters, type InitScheme } from './init';
 import { createRecurrentState, type RecurrentState } from './state';
@@ -73,15 +73,11 @@ export class RnnModel<A extends FloatArray = Float32Array> {
   }
 
   param(name: string): A {
-    const t = this.params.get(name);
-    if (!t) throw new RangeError(`no parameter ${name}`);
-    return t.data;
+    return tensorData(this.params, name);
   }
 
   grad(name: string): A {
-    const t = this.grads.get(name);
-    if (!t) throw new RangeError(`no parameter ${name}`);
-    return t.data;
+    return tensorData(this.grads, name);
   }
 
   zeroGrads(): void {
@@ -89,22 +85,12 @@ export class RnnModel<A extends FloatArray = Float32Array> {
   }
 
   parameterCount(): number {
-    let n = 0;
-    for (const t of this.params.values()) n += t.data.length;
-    return n;
+    return countValues(this.params);
   }
 
   /** Copy values into the parameters; every name must exist with the same shape. Missing names throw unless `partial`. */
   loadParameters(source: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>, partial = false): void {
-    for (const [name, t] of source) {
-      const dst = this.params.get(name);
-      if (!dst) throw new RangeError(`unexpected parameter ${name}`);
-      if (dst.shape.length !== t.shape.length || dst.shape.some((d, i) => d !== t.shape[i]) || t.data.length !== dst.data.length) {
-        throw new RangeError(`parameter ${name} has shape [${t.shape.join(', ')}], expected [${dst.shape.join(', ')}]`);
-      }
-      dst.data.set(t.data);
-    }
-    if (!partial) for (const name of this.params.keys()) if (!source.has(name)) throw new RangeError(`missing parameter ${name}`);
+    copyTensorsInto(this.params, source, partial);
   }
 
   /** A zero state (h and, for LSTM, c) of shape (L, batch, H). */
