@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../core/export';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
+import { readRunConfig } from '../../core/store/runs';
+import { isForecastConfig } from '../../shared/forecast-config';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
+import { exportForecastRun } from '../forecast/export-forecast';
 import { findRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 
@@ -11,7 +14,7 @@ const flags: FlagTable = {
   run: { kind: 'string', help: 'Run id.', required: true },
   checkpoint: { kind: 'string', help: 'Checkpoint file name (default: best by val perplexity, else latest).' },
   format: { kind: 'string', help: `${EXPORT_FORMATS.join(' | ')}.`, required: true },
-  out: { kind: 'string', help: 'Output file; for safetensors a folder (model.safetensors, config.json, vocab.json) or a NAME.safetensors path (NAME.config.json and NAME.vocab.json go beside it).', required: true },
+  out: { kind: 'string', help: 'Output file; for safetensors a folder (model.safetensors, config.json, vocab.json) or a NAME.safetensors path (NAME.config.json and NAME.vocab.json go beside it). A forecast run exports as safetensors (no vocab.json) or onnx.', required: true },
   prefix: { kind: 'string', help: 'html: the prefix filled in when the page opens.' },
   json: { kind: 'boolean', help: 'One JSON object on stdout.' },
 };
@@ -28,9 +31,10 @@ export const exportCommand: Command = {
     const runId = str(f, 'run')!;
     await findRun(fs, projectDir, runId);
     const prefix = str(f, 'prefix');
-    const result = await exportRun(fs, {
-      projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, format: format as ExportFormat, out: resolve(str(f, 'out')!), ...(prefix !== undefined && { prefix }),
-    });
+    const request = { projectDir, runId, checkpoint: str(f, 'checkpoint') ?? null, format: format as ExportFormat, out: resolve(str(f, 'out')!) };
+    const result = isForecastConfig(await readRunConfig(fs, projectDir, runId))
+      ? await exportForecastRun(fs, request)
+      : await exportRun(fs, { ...request, ...(prefix !== undefined && { prefix }) });
     if (bool(f, 'json')) io.out(JSON.stringify({ type: 'export', format, checkpoint: result.checkpoint, files: result.files }));
     else for (const file of result.files) io.out(`${file.path}  ${file.bytes.toLocaleString('en-US')} bytes`);
     return 0;

@@ -109,25 +109,37 @@ export interface LoadedForecastRun {
   valEnd: number;
 }
 
-/** A trained forecast run, ready to predict: refuses text runs and runs with no checkpoint. */
-export async function loadForecastRun(fs: FileSystem, projectDir: string, runId: string): Promise<LoadedForecastRun> {
+/** A forecast run's config and trained model at a checkpoint (default: the last), with its checkpoint state. */
+export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string, runId: string, checkpoint: string | null = null): Promise<{
+  config: ForecastRunConfig; model: ForecastModel<Float32Array>; state: ForecastCheckpointState; checkpoint: string;
+}> {
   const rawConfig = await readRunConfig(fs, projectDir, runId);
   if (!isForecastConfig(rawConfig)) throw new UsageError(`--run: ${runId} is a text run; this command works on forecast runs (rnn-lab train --task forecast)`);
   const parsed = forecastConfigSchema.safeParse(rawConfig);
   if (!parsed.success) throw new Error(`run ${runId}: its config.json is not a valid forecast config (${parsed.error.issues[0]?.message ?? 'malformed'})`);
   const config = parsed.data;
   const { checkpoints } = await listCheckpoints(fs, projectDir, runId);
-  const last = checkpoints.at(-1);
-  if (!last) throw new UsageError(`--run: ${runId} has no checkpoint yet (it has not finished an epoch)`);
-  const bundle = await loadCheckpoint(fs, projectDir, runId, last.name);
+  const chosen = checkpoint === null ? checkpoints.at(-1) : checkpoints.find((c) => c.name === checkpoint);
+  if (!chosen) {
+    throw new UsageError(checkpoint === null
+      ? `--run: ${runId} has no checkpoint yet (it has not finished an epoch)`
+      : `--checkpoint: run ${runId} has no checkpoint "${checkpoint}" (it has: ${checkpoints.map((c) => c.name).join(', ') || 'none'})`);
+  }
+  const bundle = await loadCheckpoint(fs, projectDir, runId, chosen.name);
   const state = bundle.state as ForecastCheckpointState;
+  const model = buildForecastModel(config, state.features.length);
+  model.loadParameters(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>);
+  return { config, model, state, checkpoint: chosen.name };
+}
+
+/** A trained forecast run, ready to predict: refuses text runs and runs with no checkpoint. */
+export async function loadForecastRun(fs: FileSystem, projectDir: string, runId: string): Promise<LoadedForecastRun> {
+  const { config, model, state } = await loadForecastCheckpoint(fs, projectDir, runId);
   const record = await readDataset(fs, projectDir, config.datasetId);
   const columns = await readCsvColumns(fs, projectDir, record);
   const { raw, length, features } = seriesFromColumns({
     names: [...columns.keys()], numeric: () => true, values: (n) => columns.get(n)!,
   }, config);
-  const model = buildForecastModel(config, features.length);
-  model.loadParameters(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>);
   const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
   return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd };
 }

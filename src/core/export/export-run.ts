@@ -56,20 +56,29 @@ export async function loadExportable(fs: FileSystem, projectDir: string, runId: 
 
 const sha256Base64 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
 
+/**
+ * Where a safetensors export goes: `out` is a folder (model.safetensors and KIND.json in it) or
+ * a NAME.safetensors path (KIND companions become NAME.KIND.json beside it).
+ */
+export function safetensorsPaths(out: string, kinds: readonly string[]): { weights: string; companions: Record<string, string> } {
+  // a file path names the companions after it, so exporting beside other files never takes
+  // a config.json or vocab.json that belongs to something else
+  const named = out.toLowerCase().endsWith('.safetensors');
+  const companions: Record<string, string> = {};
+  for (const kind of kinds) companions[kind] = named ? `${out.slice(0, -'.safetensors'.length)}.${kind}.json` : join(out, `${kind}.json`);
+  return { weights: named ? out : join(out, 'model.safetensors'), companions };
+}
+
 /** The files of one export, as (absolute path, bytes), without writing anything. */
 export function exportFiles(model: ExportableModel, format: ExportFormat, out: string, options: { title?: string; prefix?: string } = {}): Array<{ path: string; data: Uint8Array | string }> {
   switch (format) {
     case 'safetensors': {
       const built = buildPytorchExport(model);
-      // a file path names the companions after it, so exporting beside other files never takes
-      // a config.json or vocab.json that belongs to something else
-      const named = out.toLowerCase().endsWith('.safetensors');
-      const weights = named ? out : join(out, 'model.safetensors');
-      const companion = (kind: 'config' | 'vocab') => (named ? `${out.slice(0, -'.safetensors'.length)}.${kind}.json` : join(out, `${kind}.json`));
+      const paths = safetensorsPaths(out, ['config', 'vocab']);
       return [
-        { path: weights, data: built.weights },
-        { path: companion('config'), data: built.config },
-        { path: companion('vocab'), data: built.vocab },
+        { path: paths.weights, data: built.weights },
+        { path: paths.companions.config!, data: built.config },
+        { path: paths.companions.vocab!, data: built.vocab },
       ];
     }
     case 'onnx':
@@ -86,6 +95,15 @@ export function exportFiles(model: ExportableModel, format: ExportFormat, out: s
 export async function exportRun(fs: FileSystem, request: ExportRunRequest): Promise<ExportRunResult> {
   const { model, checkpoint, runName } = await loadExportable(fs, request.projectDir, request.runId, request.checkpoint);
   const files = exportFiles(model, request.format, request.out, { title: `${runName} · RNN Lab`, ...(request.prefix !== undefined && { prefix: request.prefix }) });
+  const written = await writeExportFiles(fs, files);
+  return { files: written, checkpoint };
+}
+
+/**
+ * Writes an export's files, the main one first, creating folders as needed; refuses (before
+ * writing anything) to replace a companion file that is not part of an earlier export.
+ */
+export async function writeExportFiles(fs: FileSystem, files: Array<{ path: string; data: Uint8Array | string }>): Promise<ExportedFile[]> {
   await refuseForeignCompanions(fs, files.map((f) => f.path));
   const written: ExportedFile[] = [];
   for (const file of files) {
@@ -93,7 +111,7 @@ export async function exportRun(fs: FileSystem, request: ExportRunRequest): Prom
     await writeFileAtomic(fs, file.path, file.data);
     written.push({ path: file.path, bytes: typeof file.data === 'string' ? Buffer.byteLength(file.data) : file.data.length });
   }
-  return { files: written, checkpoint };
+  return written;
 }
 
 /**
