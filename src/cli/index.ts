@@ -22,6 +22,7 @@ import { trainCommand } from './commands/train';
 import type { CliIo } from './io';
 import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
+import { ForecastError } from '../core/forecast/forecast-error';
 import { ProjectLockError } from '../core/store/project-lock-error';
 
 export type { CliIo } from './io';
@@ -81,6 +82,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`rnn-lab ${name}: ${err.message}`);
+      return 2;
+    }
+    if (err instanceof ForecastError) {
+      // a refusal of the data or the settings: name the flag the field comes from
+      io.err(`rnn-lab ${name}: --${err.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${err.message}`);
       return 2;
     }
     if (err instanceof ProjectLockError) {

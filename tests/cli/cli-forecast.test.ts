@@ -209,7 +209,7 @@ describe('rnn-lab evaluate / forecast', () => {
     const id = readdirSync(join(tp, 'runs'))[0]!;
     const r = await run(['evaluate', '--project', tp, '--run', id]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/is a text run; this command works on forecast runs/);
+    expect(r.err).toMatch(/--run: Run .* is a text run; this works on forecast runs only/);
   }, 60_000);
 });
 
@@ -228,12 +228,12 @@ describe('refusals of train --task forecast', () => {
   const rows = (n: number) => ['t,x,city', ...Array.from({ length: n }, (_, i) => `${i},${Math.sin(i)},c${i}`)].join('\n');
 
   it('an unknown --target, naming the numeric columns', async () => {
-    expect(await refuse(rows(50), ['--target', 'y'])).toMatch(/--target: no column "y" in the data \(numeric columns: t, x\)/);
+    expect(await refuse(rows(50), ['--target', 'y'])).toMatch(/--target: There is no column "y" in the data \(numeric columns: t, x\)/);
   });
 
   it('a text column as --target or covariate', async () => {
-    expect(await refuse(rows(50), ['--target', 'city'])).toMatch(/--target: column "city" is not numeric/);
-    expect(await refuse(rows(50), ['--target', 'x', '--covariates', 'city'])).toMatch(/--covariates: column "city" is not numeric/);
+    expect(await refuse(rows(50), ['--target', 'city'])).toMatch(/--target: Column "city" is not numeric/);
+    expect(await refuse(rows(50), ['--target', 'x', '--covariates', 'city'])).toMatch(/--covariates: Column "city" is not numeric/);
   });
 
   it('a file with no numeric column', async () => {
@@ -249,7 +249,7 @@ describe('refusals of train --task forecast', () => {
   it('a missing value, naming the column, row and line', async () => {
     const csv = rows(50).split('\n');
     csv[13] = '12,,c12';
-    expect(await refuse(csv.join('\n'), ['--target', 'x'])).toMatch(/--data: column "x" has a missing value in row 13 \(line 14\)/);
+    expect(await refuse(csv.join('\n'), ['--target', 'x'])).toMatch(/--data: Column "x" has a missing value in row 13 \(line 14\)/);
   });
 
   it('bad settings, naming the flag', async () => {

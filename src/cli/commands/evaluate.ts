@@ -3,7 +3,7 @@ import { evaluateKStep } from '../../engine/forecast/evaluate';
 import { SeriesError } from '../../engine/forecast/series';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { loadForecastRun } from '../forecast/forecast-run';
+import { loadForecastRun } from '../../core/forecast/forecast-run';
 import { findRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 

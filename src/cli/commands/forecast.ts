@@ -3,7 +3,7 @@ import { WindowPredictor } from '../../engine/forecast/evaluate';
 import { denormalize } from '../../engine/forecast/series';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
-import { loadForecastRun } from '../forecast/forecast-run';
+import { loadForecastRun } from '../../core/forecast/forecast-run';
 import { findRun, openProjectDir } from '../project-access';
 import { UsageError } from '../usage-error';
 

@@ -12,7 +12,7 @@ import { safetensorsPaths, writeExportFiles, type ExportedFile, type ExportForma
 import type { FileSystem } from '../../core/fs/file-system';
 import { exportForecaster, type ForecastExportMeta } from '../../engine/export';
 import { UsageError } from '../usage-error';
-import { loadForecastCheckpoint } from './forecast-run';
+import { loadForecastCheckpoint } from '../../core/forecast/forecast-run';
 
 export const FORECAST_EXPORT_FORMATS = ['safetensors', 'onnx'] as const satisfies readonly ExportFormat[];
 

@@ -21,7 +21,7 @@ import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { CliIo } from '../io';
 import { datasetForFile, lockProject, openOrCreateProject } from '../project-access';
 import { UsageError } from '../usage-error';
-import { buildForecastModel, readCsvFile, seriesFromColumns, splitPoints, type ForecastCheckpointState } from './forecast-run';
+import { buildForecastModel, readCsvFile, seriesFromColumns, splitPoints, type ForecastCheckpointState } from '../../core/forecast/forecast-run';
 
 export const forecastTrainFlags: FlagTable = {
   data: { kind: 'string', help: 'CSV file holding the series (imported into the project; reused if already there).', required: true },

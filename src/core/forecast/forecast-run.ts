@@ -2,22 +2,23 @@
  * What the forecast commands share: reading a CSV series and checking it against the run
  * settings (refusals name the column and row), the contiguous split, the model, and a stored
  * forecast run loaded back (config.json, the series from its dataset, the last checkpoint with
- * the normalisation in its metadata).
+ * the normalisation in its metadata). Used by the command line, the training worker and the app;
+ * refusals are ForecastErrors naming the config field.
  */
 import { readFile } from 'node:fs/promises';
-import { CsvReader } from '../../core/datasets/csv-reader';
-import { readCsvColumns } from '../../core/datasets/read-dataset';
-import { SourceDecoder } from '../../core/datasets/source-decoder';
-import type { FileSystem } from '../../core/fs/file-system';
-import { listCheckpoints, loadCheckpoint } from '../../core/store/checkpoints';
-import { readDataset } from '../../core/store/datasets';
-import { readRunConfig } from '../../core/store/runs';
-import type { CsvStats } from '../../core/store/schemas';
+import { CsvReader } from '../datasets/csv-reader';
+import { readCsvColumns } from '../datasets/read-dataset';
+import { SourceDecoder } from '../datasets/source-decoder';
+import type { FileSystem } from '../fs/file-system';
+import { listCheckpoints, loadCheckpoint } from '../store/checkpoints';
+import { readDataset } from '../store/datasets';
+import { readRunConfig } from '../store/runs';
+import type { CsvStats } from '../store/schemas';
 import { ForecastModel } from '../../engine/forecast/forecast-model';
 import { applyZScore, SeriesWindows, type Normalization } from '../../engine/forecast/series';
 import type { Rng } from '../../engine/rng';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
-import { UsageError } from '../usage-error';
+import { ForecastError } from './forecast-error';
 
 /** The checkpoint state blob of a forecast run. */
 export interface ForecastCheckpointState {
@@ -60,7 +61,7 @@ export function splitPoints(length: number, c: Pick<ForecastRunConfig, 'trainFra
 /**
  * The series as the model reads it (feature-major, original units), checked: every named column
  * must be a numeric column with no missing cell, and the split must leave at least one training
- * and one validation window. Problems are usage errors naming the flag, column and row.
+ * and one validation window. Problems are ForecastErrors naming the field, column and row.
  */
 export function seriesFromColumns(
   columns: { names: string[]; numeric: (name: string) => boolean; values: (name: string) => ArrayLike<number>; lines?: number[] },
@@ -68,26 +69,26 @@ export function seriesFromColumns(
 ): { raw: Float64Array; length: number; features: string[] } {
   const features = featureNames(c);
   const numericNames = columns.names.filter(columns.numeric);
-  if (numericNames.length === 0) throw new UsageError('--data: the file has no numeric column to forecast');
+  if (numericNames.length === 0) throw new ForecastError('NoNumericColumn', 'The file has no numeric column to forecast.', 'data');
   for (const [i, name] of features.entries()) {
-    const flag = i === 0 ? '--target' : '--covariates';
-    if (!columns.names.includes(name)) throw new UsageError(`${flag}: no column "${name}" in the data (numeric columns: ${numericNames.join(', ')})`);
-    if (!columns.numeric(name)) throw new UsageError(`${flag}: column "${name}" is not numeric (numeric columns: ${numericNames.join(', ')})`);
+    const field = i === 0 ? 'target' : 'covariates';
+    if (!columns.names.includes(name)) throw new ForecastError('UnknownColumn', `There is no column "${name}" in the data (numeric columns: ${numericNames.join(', ')}).`, field, { column: name });
+    if (!columns.numeric(name)) throw new ForecastError('NotNumericColumn', `Column "${name}" is not numeric (numeric columns: ${numericNames.join(', ')}).`, field, { column: name });
   }
-  if (new Set(features).size !== features.length) throw new UsageError('--covariates: a column is named twice (the target is always an input)');
+  if (new Set(features).size !== features.length) throw new ForecastError('DuplicateColumn', 'A column is named twice (the target is always an input).', 'covariates');
   const length = columns.values(c.target).length;
   const raw = new Float64Array(features.length * length);
   for (const [f, name] of features.entries()) {
     const v = columns.values(name);
     for (let t = 0; t < length; t++) {
       const x = v[t]!;
-      if (!Number.isFinite(x)) throw new UsageError(`--data: column "${name}" has a missing value in row ${t + 1}${columns.lines ? ` (line ${columns.lines[t]})` : ''}; fill it in or drop the row`);
+      if (!Number.isFinite(x)) throw new ForecastError('MissingValue', `Column "${name}" has a missing value in row ${t + 1}${columns.lines ? ` (line ${columns.lines[t]})` : ''}; fill it in or drop the row.`, 'data', { column: name, row: t + 1 });
       raw[f * length + t] = x;
     }
   }
   const { trainEnd, valEnd } = splitPoints(length, c);
   if (length < c.window + c.horizon || trainEnd < c.window + c.horizon || valEnd <= trainEnd) {
-    throw new UsageError(`--data: ${length} rows are too few for a window of ${c.window} plus a horizon of ${c.horizon} in both the training part (${trainEnd} rows) and the validation part (${Math.max(0, valEnd - trainEnd)} rows)`);
+    throw new ForecastError('TooFewRows', `${length} rows are too few for a window of ${c.window} plus a horizon of ${c.horizon} in both the training part (${trainEnd} rows) and the validation part (${Math.max(0, valEnd - trainEnd)} rows).`, 'data', { rows: length });
   }
   return { raw, length, features };
 }
@@ -114,16 +115,16 @@ export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string,
   config: ForecastRunConfig; model: ForecastModel<Float32Array>; state: ForecastCheckpointState; checkpoint: string;
 }> {
   const rawConfig = await readRunConfig(fs, projectDir, runId);
-  if (!isForecastConfig(rawConfig)) throw new UsageError(`--run: ${runId} is a text run; this command works on forecast runs (rnn-lab train --task forecast)`);
+  if (!isForecastConfig(rawConfig)) throw new ForecastError('NotAForecastRun', `Run ${runId} is a text run; this works on forecast runs only.`, 'run', { run: runId });
   const parsed = forecastConfigSchema.safeParse(rawConfig);
-  if (!parsed.success) throw new Error(`run ${runId}: its config.json is not a valid forecast config (${parsed.error.issues[0]?.message ?? 'malformed'})`);
+  if (!parsed.success) throw new ForecastError('CorruptForecastRun', `Run ${runId}: its config.json is not a valid forecast config (${parsed.error.issues[0]?.message ?? 'malformed'}).`, 'run', { run: runId });
   const config = parsed.data;
   const { checkpoints } = await listCheckpoints(fs, projectDir, runId);
   const chosen = checkpoint === null ? checkpoints.at(-1) : checkpoints.find((c) => c.name === checkpoint);
   if (!chosen) {
-    throw new UsageError(checkpoint === null
-      ? `--run: ${runId} has no checkpoint yet (it has not finished an epoch)`
-      : `--checkpoint: run ${runId} has no checkpoint "${checkpoint}" (it has: ${checkpoints.map((c) => c.name).join(', ') || 'none'})`);
+    throw checkpoint === null
+      ? new ForecastError('NoCheckpoint', `Run ${runId} has no checkpoint yet (it has not finished an epoch).`, 'run', { run: runId })
+      : new ForecastError('NoCheckpoint', `Run ${runId} has no checkpoint "${checkpoint}" (it has: ${checkpoints.map((c) => c.name).join(', ') || 'none'}).`, 'checkpoint', { run: runId });
   }
   const bundle = await loadCheckpoint(fs, projectDir, runId, chosen.name);
   const state = bundle.state as ForecastCheckpointState;

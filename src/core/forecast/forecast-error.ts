@@ -1,0 +1,33 @@
+import { AppError } from '../../shared/errors';
+
+/**
+ * A forecast run that cannot be set up or loaded, with the config field it concerns
+ * (`details.field`: 'data', 'target', 'covariates', 'window', 'run', 'checkpoint', …) so the
+ * command line names its flag and the app its form field. The message is a whole sentence
+ * naming the column and row where there is one.
+ */
+export type ForecastErrorCode =
+  | 'NoNumericColumn'
+  | 'UnknownColumn'
+  | 'NotNumericColumn'
+  | 'DuplicateColumn'
+  | 'MissingValue'
+  | 'AllMissing'
+  | 'TooFewRows'
+  | 'NonMonotonicTime'
+  | 'NotAForecastRun'
+  | 'NoCheckpoint'
+  | 'CorruptForecastRun';
+
+export class ForecastError extends AppError {
+  declare readonly code: ForecastErrorCode;
+
+  constructor(code: ForecastErrorCode, message: string, field: string, details: Record<string, unknown> = {}) {
+    super(code, message, { field, ...details });
+    this.name = 'ForecastError';
+  }
+
+  get field(): string {
+    return String(this.details?.field ?? '');
+  }
+}
