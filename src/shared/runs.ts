@@ -22,6 +22,15 @@ export const metricRecordSchema = z.object({
   gradNorm: metric.optional(),
   lr: metric.optional(),
   tokensPerSec: metric.optional(),
+  /**
+   * Forecast runs' validation records (kind 'val') also carry the error in the target's original
+   * units, and the last-value baseline's on the same windows (`loss` is then the normalised loss).
+   */
+  mse: metric.optional(),
+  mae: metric.optional(),
+  rmse: metric.optional(),
+  baselineMae: metric.optional(),
+  baselineRmse: metric.optional(),
 });
 export type MetricRecord = z.infer<typeof metricRecordSchema>;
 
