@@ -73,3 +73,54 @@ export function mseForward(pred: ArrayLike<number>, target: ArrayLike<number>, n
 export function mseBackward(dPred: FloatArray, pred: ArrayLike<number>, target: ArrayLike<number>, n: number, scale = 1 / n): void {
   for (let i = 0; i < n; i++) dPred[i]! += 2 * scale * (pred[i]! - target[i]!);
 }
+
+// pred, target: (n)
+/** Mean absolute error Σ |pred − target| / n, summed in float64 (nn.L1Loss with reduction 'mean'). */
+export function maeForward(pred: ArrayLike<number>, target: ArrayLike<number>, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.abs(pred[i]! - target[i]!);
+  return total / n;
+}
+
+// pred, target, dPred: (n)
+/** dPred += scale · sign(pred − target), with sign(0) = 0 as PyTorch's L1Loss; scale defaults to 1/n. */
+export function maeBackward(dPred: FloatArray, pred: ArrayLike<number>, target: ArrayLike<number>, n: number, scale = 1 / n): void {
+  for (let i = 0; i < n; i++) dPred[i]! += scale * Math.sign(pred[i]! - target[i]!);
+}
+
+// pred, target: (n)
+/**
+ * Huber loss, mean over n (nn.HuberLoss(delta)): ½d² where |d| < δ, δ(|d| − ½δ) elsewhere, d = pred − target.
+ * Quadratic near the target like MSE, linear in the tails like MAE, so outliers pull less.
+ */
+export function huberForward(pred: ArrayLike<number>, target: ArrayLike<number>, n: number, delta = 1): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const a = Math.abs(pred[i]! - target[i]!);
+    total += a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+  }
+  return total / n;
+}
+
+// pred, target, dPred: (n)
+/** dPred += scale · clamp(pred − target, −δ, δ); scale defaults to 1/n. */
+export function huberBackward(dPred: FloatArray, pred: ArrayLike<number>, target: ArrayLike<number>, n: number, delta = 1, scale = 1 / n): void {
+  for (let i = 0; i < n; i++) dPred[i]! += scale * Math.min(delta, Math.max(-delta, pred[i]! - target[i]!));
+}
+
+/** The regression losses a forecaster trains on (normalised units). */
+export type RegressionLoss = 'mse' | 'mae' | 'huber';
+
+/** Mean loss of `kind` (Huber with δ = 1). */
+export function regressionLossForward(kind: RegressionLoss, pred: ArrayLike<number>, target: ArrayLike<number>, n: number): number {
+  if (kind === 'mse') return mseForward(pred, target, n);
+  if (kind === 'mae') return maeForward(pred, target, n);
+  return huberForward(pred, target, n, 1);
+}
+
+/** dPred += ∂(mean loss of `kind`)/∂pred. */
+export function regressionLossBackward(kind: RegressionLoss, dPred: FloatArray, pred: ArrayLike<number>, target: ArrayLike<number>, n: number): void {
+  if (kind === 'mse') mseBackward(dPred, pred, target, n);
+  else if (kind === 'mae') maeBackward(dPred, pred, target, n);
+  else huberBackward(dPred, pred, target, n, 1);
+}

@@ -1,5 +1,10 @@
+export { baselinePredictions, BASELINES, type BaselineName, type BaselineOptions, type BaselinePredictions } from './baselines';
 export { D2L_SERIES, d2lSineSeries } from './d2l';
-export { evaluateKStep, evaluateOneStep, oneStepPredictions, WindowPredictor, type KStepReport, type OneStepReport } from './evaluate';
-export { ForecastConfigError, ForecastModel, ForecastWorkspace, type ForecastConfig, type ForecastForwardOptions } from './forecast-model';
-export { applyZScore, denormalize, fitZScore, SeriesError, SeriesWindows, shuffledBatches, splitWindows, type Normalization } from './series';
+export {
+  evaluateKStep, evaluateOneStep, evaluateWindows, oneStepPredictions, predictWindows, recursiveForecast, WindowPredictor,
+  type KStepReport, type OneStepReport, type RecursiveForecast, type WindowEvaluation, type WindowEvaluationOptions,
+} from './evaluate';
+export { ForecastConfigError, ForecastModel, ForecastWorkspace, headSize, type ForecastConfig, type ForecastForwardOptions } from './forecast-model';
+export { errorMetrics, type ErrorMetrics } from './metrics';
+export { applyZScore, denormalize, fitZScore, SeriesError, SeriesWindows, shuffledBatches, splitWindows, type Normalization, type WindowOptions } from './series';
 export { trainForecaster, type ForecastEpoch, type ForecastTrainOptions } from './train';
