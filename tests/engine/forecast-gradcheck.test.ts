@@ -3,7 +3,7 @@ import { ForecastModel, type ForecastConfig } from '../../src/engine/forecast';
 import { Rng } from '../../src/engine/rng';
 
 /*
- * Central finite differences in float64 on the forecaster's MSE: every parameter tensor
+ * Central finite differences in float64 on the forecaster's loss (MSE, MAE, Huber; horizon 1 and 3): every parameter tensor
  * (several entries each), the input window and the initial state, through all steps and layers.
  */
 const T = 5, B = 3, F = 2, O = 2, H = 4;
@@ -15,7 +15,7 @@ function check(config: ForecastConfig, dropoutSeed?: number): void {
   const model = new ForecastModel(config, { dtype: Float64Array, rng: new Rng(5) });
   for (const t of model.params.values()) for (let i = 0; i < t.data.length; i++) t.data[i]! *= 1.5;
   const x = Float64Array.from({ length: T * B * F }, () => data.normal());
-  const targets = Float64Array.from({ length: B * O }, () => data.normal());
+  const targets = Float64Array.from({ length: B * O * (config.horizon ?? 1) }, () => data.normal());
   const initial = model.createState(B);
   for (let i = 0; i < initial.h.length; i++) initial.h[i] = data.uniform(-0.5, 0.5);
   if (initial.c) for (let i = 0; i < initial.c.length; i++) initial.c[i] = data.uniform(-0.5, 0.5);
@@ -66,6 +66,14 @@ describe('forecaster gradients equal central finite differences in float64', () 
     it(`${label}, 3 layers with dropout between layers (fixed masks)`, () => {
       check({ ...cell, inputSize: F, outputSize: O, hiddenSize: H, numLayers: 3, dropout: 0.3 }, 11);
     });
+  }
+
+  for (const loss of ['mse', 'mae', 'huber'] as const) {
+    for (const [label, cell] of cells.slice(2)) {
+      it(`${label}, 2 layers, horizon 3, ${loss} loss: every parameter, the input window and the initial state`, () => {
+        check({ ...cell, inputSize: F, outputSize: O, horizon: 3, loss, hiddenSize: H, numLayers: 2, dropout: 0 });
+      });
+    }
   }
 
   it('gives no gradient to parameters outside rnn.* and head.* (the inner embedding table is never used)', () => {
