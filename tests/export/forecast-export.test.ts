@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { ExportError, exportForecaster, type ForecastConfigJson, type ForecastExportMeta } from '../../src/engine/export';
 import { ModelProto } from '../../src/engine/export/onnx-proto';
 import {
-  applyZScore, D2L_SERIES, d2lSineSeries, denormalize, fitZScore, ForecastModel, SeriesWindows, splitWindows, trainForecaster,
+  applyZScore, D2L_SERIES, d2lSineSeries, denormalize, fitZScore, ForecastModel, headSize, SeriesWindows, splitWindows, trainForecaster,
   type ForecastConfig,
 } from '../../src/engine/forecast';
 import { Rng } from '../../src/engine/rng';
@@ -42,18 +42,18 @@ function cut(values: Float32Array, F: number, T: number, window: number, targets
 }
 
 /** A random forecaster over a random 3-feature series with distinct offsets and scales per feature. */
-function randomCase(cell: ForecastConfig['cell'], numLayers: number, seed: number): Case {
+function randomCase(cell: ForecastConfig['cell'], numLayers: number, seed: number, horizon = 1): Case {
   const rng = new Rng(seed);
   const F = 3, T = 80, trainEnd = 56, window = 7, targets = [2, 0];
   const series = new Float32Array(F * T);
   for (let f = 0; f < F; f++) for (let t = 0; t < T; t++) series[f * T + t] = 5 * (f - 1) + (f + 1) * (Math.sin(0.3 * t + f) + rng.normal(0, 0.3));
   const normalization = fitZScore(series, F, T, trainEnd);
-  const model = new ForecastModel({ cell, inputSize: F, outputSize: targets.length, hiddenSize: 9, numLayers, nonlinearity: 'tanh', dropout: numLayers > 1 ? 0.2 : 0 }, { dtype: Float32Array, rng });
+  const model = new ForecastModel({ cell, inputSize: F, outputSize: targets.length, horizon, hiddenSize: 9, numLayers, nonlinearity: 'tanh', dropout: numLayers > 1 ? 0.2 : 0 }, { dtype: Float32Array, rng });
   // weights larger than PyTorch's default init so the gates leave their linear range
   for (const t of model.params.values()) for (let i = 0; i < t.data.length; i++) t.data[i] = t.data[i]! * 3;
   const starts = [0, 31, 60, 73];
   return {
-    label: `${cell} ×${numLayers}`, model, meta: { window, horizon: 1, normalization, targets, featureNames: ['a', 'b', 'c'] },
+    label: `${cell} ×${numLayers}${horizon > 1 ? `, horizon ${horizon}` : ''}`, model, meta: { window, horizon, normalization, targets, featureNames: ['a', 'b', 'c'] },
     raw: cut(series, F, T, window, targets, starts), x: cut(applyZScore(series, F, T, normalization), F, T, window, targets, starts), seq: window, batch: starts.length,
   };
 }
@@ -78,7 +78,9 @@ function trainedD2lCase(): Case {
 const VARIANTS = (['rnn', 'gru', 'lstm'] as const).flatMap((cell) => [1, 2].map((numLayers) => ({ cell, numLayers })));
 
 function makeCases(): Case[] {
-  return [...VARIANTS.map((v, i) => randomCase(v.cell, v.numLayers, 40 + i)), trainedD2lCase()];
+  // horizon > 1: the head outputs targets × horizon values, y[b, j·H + h]
+  const multiStep = [randomCase('gru', 2, 60, 3), randomCase('lstm', 1, 61, 4), randomCase('rnn', 2, 62, 2)];
+  return [...VARIANTS.map((v, i) => randomCase(v.cell, v.numLayers, 40 + i)), trainedD2lCase(), ...multiStep];
 }
 
 interface TorchForecast {
@@ -110,7 +112,7 @@ describe('forecaster PyTorch export loaded by real PyTorch', () => {
   cases.forEach((c, i) => {
     it(`loads with strict=True and gives the engine's predictions and final state within 1e-5 (${c.label})`, () => {
       const ours = engineRun(c.model, c.x, c.seq, c.batch);
-      expect(results[i]!.y).toHaveLength(c.batch * c.model.config.outputSize);
+      expect(results[i]!.y).toHaveLength(c.batch * headSize(c.model.config));
       expect(maxAbsDiff(results[i]!.y, ours.y)).toBeLessThan(1e-5);
       expect(maxAbsDiff(results[i]!.hn, ours.h)).toBeLessThan(1e-5);
       if (c.model.config.cell === 'lstm') expect(maxAbsDiff(results[i]!.cn!, ours.c!)).toBeLessThan(1e-5);
@@ -119,20 +121,22 @@ describe('forecaster PyTorch export loaded by real PyTorch', () => {
 
     it(`config.json's normalisation turns raw windows into the engine's predictions in original units (${c.label})`, () => {
       const ours = engineRun(c.model, c.x, c.seq, c.batch);
-      const O = c.model.config.outputSize;
+      const O = c.model.config.outputSize, Hz = c.meta.horizon;
       const { normalization: norm, targets } = c.meta;
-      const expected = Array.from(ours.y, (v, k) => denormalize(v, targets[k % O]!, norm));
+      // output k of a row is target ⌊k / horizon⌋
+      const target = (k: number) => targets[Math.floor((k % (O * Hz)) / Hz)]!;
+      const expected = Array.from(ours.y, (v, k) => denormalize(v, target(k), norm));
       const got = results[i]!.y_original;
       expect(got).toHaveLength(expected.length);
       for (let k = 0; k < expected.length; k++) {
         // 1e-5 in normalised units, i.e. relative to the target's spread
-        expect(Math.abs(got[k]! - expected[k]!) / norm.std[targets[k % O]!]!).toBeLessThan(1e-5);
+        expect(Math.abs(got[k]! - expected[k]!) / norm.std[target(k)]!).toBeLessThan(1e-5);
       }
       const config = JSON.parse(readFileSync(join(dirs[i]!, 'config.json'), 'utf8')) as ForecastConfigJson;
       expect(config).toMatchObject({
         format: 'rnnlab.forecast', cell: c.model.config.cell, input_size: c.model.config.inputSize, output_size: O,
         hidden_size: c.model.config.hiddenSize, num_layers: c.model.config.numLayers, nonlinearity: 'tanh', dropout: c.model.config.dropout,
-        window: c.meta.window, horizon: 1, output_units: 'normalized',
+        window: c.meta.window, horizon: Hz, head_size: O * Hz, output_units: 'normalized',
         normalization: { kind: 'zscore', mean: norm.mean, std: norm.std, targets },
       });
     });
@@ -151,7 +155,8 @@ describe('forecaster ONNX export run by ONNX Runtime', () => {
       const [file] = exportForecaster(c.model, c.meta, 'onnx');
       expect(file!.name).toBe('model.onnx');
       const session = await ort.InferenceSession.create(file!.bytes);
-      const { numLayers: L, hiddenSize: H, inputSize: F, outputSize: O, cell } = c.model.config;
+      const { numLayers: L, hiddenSize: H, inputSize: F, cell } = c.model.config;
+      const O = headSize(c.model.config);
       const B = c.batch;
       const zeros = () => new ort.Tensor('float32', new Float32Array(L * B * H), [L, B, H]);
       const feeds = (x: Float32Array, state: Record<string, ort.Tensor>) => ({ x: new ort.Tensor('float32', x, [x.length / (B * F), B, F]), ...state });
@@ -194,6 +199,7 @@ describe('forecaster export refusals', () => {
     const bad: Array<[Partial<ForecastExportMeta>, string]> = [
       [{ window: 0 }, 'window'],
       [{ horizon: 1.5 }, 'horizon'],
+      [{ horizon: 2 }, 'horizon'], // the model predicts 1 step
       [{ targets: [0] }, 'targets'],
       [{ targets: [0, 3] }, 'targets'],
       [{ normalization: { mean: [0, 0], std: [1, 1] } }, 'normalization'],

@@ -2,21 +2,21 @@
  * Exports of a trained forecaster (src/engine/forecast).
  *
  * PyTorch: `model.safetensors`, the state_dict of a module with children `rnn` (nn.RNN/GRU/LSTM,
- * batch_first=False, input_size = features) and `head` (nn.Linear(hidden, outputs)) applied to the
- * last step's output, plus `config.json` (constructor arguments, window, horizon and the z-score
+ * batch_first=False, input_size = features) and `head` (nn.Linear(hidden, outputs · horizon)) applied
+ * to the last step's output (output j·horizon + h: target j, h + 1 steps after the window), plus `config.json` (constructor arguments, window, horizon and the z-score
  * normalisation fitted on the training split). tests/fixtures/forecast/rnnlab_forecast.py builds
  * that module from config.json.
  *
  * ONNX (opset 14): inputs `x` float32 (seq, batch, features), normalised, and `h0` (layers, batch,
- * hidden) [+ `c0` for LSTM]; outputs `y` (batch, outputs) = head(top layer's last hidden state), in
- * normalised units, and `hn` [+ `cn`], the state after the last step. Feeding `hn` back as `h0`
- * continues the sequence. To get original units: y_orig[j] = y[j] · std[t_j] + mean[t_j], with
- * t_j = normalization.targets[j] (also in the model's metadata_props under `rnnlab.config`).
+ * hidden) [+ `c0` for LSTM]; outputs `y` (batch, outputs · horizon) = head(top layer's last hidden
+ * state), in normalised units, and `hn` [+ `cn`], the state after the last step. Feeding `hn` back
+ * as `h0` continues the sequence. To get original units: y_orig[k] = y[k] · std[t] + mean[t], with
+ * t = normalization.targets[⌊k / horizon⌋] (also in the model's metadata_props under `rnnlab.config`).
  *
  * Every builder is deterministic: the same model and metadata give the same bytes.
  */
 import { encodeSafetensors } from '../formats/safetensors-encode';
-import type { ForecastModel } from '../forecast/forecast-model';
+import { headSize, type ForecastModel } from '../forecast/forecast-model';
 import type { Normalization } from '../forecast/series';
 import type { FloatArray } from '../tensor';
 import { ExportError } from './export-error';
@@ -32,7 +32,7 @@ export const FORECAST_CONFIG_FORMAT = 'rnnlab.forecast';
 export interface ForecastExportMeta {
   /** Input window τ (steps fed per prediction). */
   window: number;
-  /** Steps ahead the prediction is for (1: the step right after the window). */
+  /** Steps predicted at once after the window (1: the step right after it); must equal the model's horizon. */
   horizon: number;
   /** Per-feature z-score fitted on the training split. */
   normalization: Normalization;
@@ -56,13 +56,16 @@ export interface ForecastConfigJson {
   batch_first: false;
   bias: true;
   window: number;
+  /** Steps predicted per window: the head has output_size · horizon outputs, output j·horizon + h = target j at h + 1 steps ahead. */
   horizon: number;
+  /** output_size · horizon: nn.Linear's out_features and the width of y. */
+  head_size: number;
   normalization: {
     kind: 'zscore';
     /** Per input feature, fitted on the training split (population std). */
     mean: number[];
     std: number[];
-    /** Feature index of each output: output j in original units is y[j] · std[targets[j]] + mean[targets[j]]. */
+    /** Feature index of each target: output k in original units is y[k] · std[t] + mean[t], t = targets[⌊k / horizon⌋]. */
     targets: number[];
     feature_names: string[] | null;
   };
@@ -84,11 +87,12 @@ function checkMeta(config: ForecastModel<FloatArray>['config'], meta: ForecastEx
   const F = config.inputSize;
   if (!Number.isInteger(meta.window) || meta.window < 1) bad('window', `must be a positive whole number, got ${meta.window}`);
   if (!Number.isInteger(meta.horizon) || meta.horizon < 1) bad('horizon', `must be a positive whole number, got ${meta.horizon}`);
+  if (meta.horizon !== (config.horizon ?? 1)) bad('horizon', `must equal the model's horizon (${config.horizon ?? 1}), got ${meta.horizon}`);
   const { mean, std } = meta.normalization;
   if (mean.length !== F || std.length !== F) bad('normalization', `needs one mean and one std per feature (${F}), got ${mean.length} and ${std.length}`);
   if (mean.some((v) => !Number.isFinite(v))) bad('normalization.mean', 'must hold finite numbers');
   if (std.some((v) => !(Number.isFinite(v) && v > 0))) bad('normalization.std', 'must hold finite positive numbers');
-  if (meta.targets.length !== config.outputSize) bad('targets', `must name one feature per model output (${config.outputSize}), got ${meta.targets.length}`);
+  if (meta.targets.length !== config.outputSize) bad('targets', `must name one feature per predicted target (${config.outputSize}), got ${meta.targets.length}`);
   if (meta.targets.some((t) => !Number.isInteger(t) || t < 0 || t >= F)) bad('targets', `must be feature indices among 0…${F - 1}, got [${meta.targets.join(', ')}]`);
   if (meta.featureNames && meta.featureNames.length !== F) bad('featureNames', `must name each of the ${F} features, got ${meta.featureNames.length}`);
 }
@@ -110,6 +114,7 @@ export function forecastConfigJson(model: ForecastModel<FloatArray>, meta: Forec
     bias: true,
     window: meta.window,
     horizon: meta.horizon,
+    head_size: headSize(c),
     normalization: {
       kind: 'zscore',
       mean: [...meta.normalization.mean],
@@ -141,7 +146,8 @@ export function buildForecastPytorchExport(model: ForecastModel<FloatArray>, met
 
 export function buildForecastOnnx(model: ForecastModel<FloatArray>, meta: ForecastExportMeta): Uint8Array {
   const configJson = forecastConfigJson(model, meta);
-  const { cell, inputSize: F, outputSize: O, hiddenSize: H, numLayers: L, nonlinearity } = model.config;
+  const { cell, inputSize: F, hiddenSize: H, numLayers: L, nonlinearity } = model.config;
+  const O = headSize(model.config);
   const weights = float32Weights(model);
   const weight = (name: string): Float32Array => {
     const t = weights.get(name);
@@ -171,8 +177,9 @@ export function buildForecastOnnx(model: ForecastModel<FloatArray>, meta: Foreca
     producer_name: 'RNN Lab',
     producer_version: '1',
     opset_import: [{ domain: '', version: ONNX_OPSET }],
-    doc_string: `${OP_TYPE[cell]} forecaster: ${L} layer(s) of ${H} units over ${F} feature(s), ${O} output(s), window ${meta.window}, horizon ${meta.horizon}. `
-      + 'x and y are z-score normalised; y[j] in original units is y[j] * std[targets[j]] + mean[targets[j]] (rnnlab.config → normalization).',
+    doc_string: `${OP_TYPE[cell]} forecaster: ${L} layer(s) of ${H} units over ${F} feature(s), ${model.config.outputSize} target(s) × horizon ${meta.horizon} = ${O} output(s), window ${meta.window}. `
+      + 'y[k] is target floor(k / horizon) at (k mod horizon) + 1 steps after the window. '
+      + 'x and y are z-score normalised; y[k] in original units is y[k] * std[t] + mean[t], t = targets[floor(k / horizon)] (rnnlab.config → normalization).',
     graph: { name: `rnnlab_forecast_${cell}`, node: nodes, initializer, input: inputs, output: outputs },
     metadata_props: [{ key: 'rnnlab.config', value: JSON.stringify(configJson) }],
   });
