@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   applyZScore, baselinePredictions, d2lSineSeries, denormalize, errorMetrics, evaluateKStep, evaluateWindows, fitZScore, ForecastModel,
   oneStepPredictions, predictWindows, recursiveForecast, SeriesError, SeriesWindows, splitWindows, WindowPredictor,
@@ -142,9 +142,22 @@ describe('evaluating a horizon-H model against every baseline', () => {
     expect(r.baselines.lastValue.msePerStep[2]).toBeGreaterThan(r.baselines.lastValue.msePerStep[0]!);
   });
 
-  it('refuses windows whose horizon does not match the model, and an empty set', () => {
+  it('reuses the workspaces of a predictor passed in, e.g. once per epoch', () => {
+    const predictor = new WindowPredictor(model, W);
+    const made = vi.spyOn(model, 'createWorkspace');
+    const val = splitWindows(T, W, 500, { horizon: H }).val;
+    const a = evaluateWindows(model, windows, norm, val, { predictor });
+    const b = evaluateWindows(model, windows, norm, val, { predictor });
+    expect(made).toHaveBeenCalledTimes(1);
+    made.mockRestore();
+    expect(b.model).toEqual(a.model);
+  });
+
+  it('refuses windows whose horizon or features do not match the model, and an empty set', () => {
     const w1 = new SeriesWindows(windows.values, 1, T, W, [0], 1);
     expect(() => evaluateWindows(model, w1, norm, [0])).toThrow(/predicts 1 target\(s\) × 3 step\(s\) but the windows hold 1 × 1/);
+    const w2 = new SeriesWindows(new Float32Array(2 * T), 2, T, W, [0], H);
+    expect(() => evaluateWindows(model, w2, { mean: [0, 0], std: [1, 1] }, [0])).toThrow(/reads 1 feature\(s\) per step but the series has 2/);
     expect(() => evaluateWindows(model, windows, norm, [])).toThrow(/no windows/);
   });
 
