@@ -37,8 +37,13 @@ export type TextStats = z.infer<typeof textStatsSchema>;
 
 export const csvColumnSchema = z.object({
   name: z.string(),
-  /** `label` columns (text such as dates) are kept in the source but not used as series. */
-  kind: z.enum(['numeric', 'label']),
+  /**
+   * `label` columns (text) are kept in the source but not used as series; `time` columns hold ISO
+   * dates or datetimes in every present cell and can order the rows (see `CsvStats.time`).
+   */
+  kind: z.enum(['numeric', 'label', 'time']),
+  /** The unnamed leading column pandas' `to_csv` writes for its index (read as `index`): not offered as a feature by default. */
+  index: z.boolean().optional(),
   count: z.number().int().nonnegative(),
   missing: z.number().int().nonnegative(),
   min: z.number().nullable(),
@@ -48,12 +53,34 @@ export const csvColumnSchema = z.object({
 });
 export type CsvColumnStats = z.infer<typeof csvColumnSchema>;
 
+export const CSV_TIME_STEPS = ['hourly', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
+export type CsvTimeStep = (typeof CSV_TIME_STEPS)[number];
+
+/** The detected time column (the first `time` column): its span, typical step and whether it increases strictly. */
+export const csvTimeSchema = z.object({
+  column: z.string(),
+  first: z.string(),
+  last: z.string(),
+  /** From the median gap between consecutive times. */
+  step: z.enum(CSV_TIME_STEPS),
+  /** Seasonal period the step suggests (hourly 24, daily 7, weekly 52, monthly 12, quarterly 4, yearly 1); null when irregular. */
+  seasonalPeriod: z.number().int().positive().nullable(),
+  increasing: z.boolean(),
+  /** The first data row (1-based) whose time is not after the one before, when there is one. */
+  disorder: z.object({ row: z.number().int().positive(), line: z.number().int().positive(), previous: z.string(), value: z.string() }).optional(),
+});
+export type CsvTime = z.infer<typeof csvTimeSchema>;
+
 export const csvStatsSchema = z.object({
   kind: z.literal('csv'),
   delimiter: z.enum([',', ';', '\t', 'none']),
   hasHeader: z.boolean(),
   rows: z.number().int().nonnegative(),
   columns: z.array(csvColumnSchema),
+  /** Rows with at least one missing numeric cell: what the `drop` policy removes when every numeric column is used. */
+  rowsWithMissing: z.number().int().nonnegative().optional(),
+  /** The time column, when one was detected (absent for datasets imported before detection existed). */
+  time: csvTimeSchema.nullable().optional(),
 });
 export type CsvStats = z.infer<typeof csvStatsSchema>;
 

@@ -93,14 +93,15 @@ describe('text import', () => {
 });
 
 describe('CSV import', () => {
-  it('detects a header, the delimiter, label columns and missing cells', async () => {
+  it('detects a header, the delimiter, a time column and missing cells', async () => {
     const csv = 'date;temp;rain\r\n2020-01-01;1.5;\r\n2020-01-02;-2;NaN\r\n\r\n2020-01-03;3.5e0;4\r\n';
     const { fs, record } = await importBytes('w.csv', enc(csv));
     expect(record.kind).toBe('csv');
-    expect(record.stats).toMatchObject({ kind: 'csv', delimiter: ';', hasHeader: true, rows: 3 });
+    expect(record.stats).toMatchObject({ kind: 'csv', delimiter: ';', hasHeader: true, rows: 3, rowsWithMissing: 2 });
+    expect(record.stats).toMatchObject({ time: { column: 'date', first: '2020-01-01', last: '2020-01-03', step: 'daily', seasonalPeriod: 7, increasing: true } });
     if (record.stats.kind !== 'csv') throw new Error('kind');
     expect(record.stats.columns.map((c) => [c.name, c.kind, c.count, c.missing, c.min, c.max])).toEqual([
-      ['date', 'label', 0, 0, null, null],
+      ['date', 'time', 3, 0, null, null],
       ['temp', 'numeric', 3, 0, -2, 3.5],
       ['rain', 'numeric', 1, 2, 4, 4],
     ]);

@@ -21,7 +21,7 @@ import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { CliIo } from '../io';
 import { datasetForFile, lockProject, openOrCreateProject } from '../project-access';
 import { UsageError } from '../usage-error';
-import { buildForecastModel, readCsvFile, seriesFromColumns, splitPoints, type ForecastCheckpointState } from '../../core/forecast/forecast-run';
+import { buildForecastModel, readCsvFile, seriesFromColumns, splitPoints, tableColumns, type ForecastCheckpointState } from '../../core/forecast/forecast-run';
 
 export const forecastTrainFlags: FlagTable = {
   data: { kind: 'string', help: 'CSV file holding the series (imported into the project; reused if already there).', required: true },
@@ -39,13 +39,14 @@ export const forecastTrainFlags: FlagTable = {
   seed: { kind: 'number', help: 'Random seed (default 0).' },
   'train-fraction': { kind: 'number', help: 'Leading share of the rows for training (default 0.7).' },
   'val-fraction': { kind: 'number', help: 'Following share for validation (default 0.2); the rest is the test part.' },
+  missing: { kind: 'string', help: 'Missing cells of the used columns: drop (the rows), ffill, interpolate (default) or refuse.' },
   name: { kind: 'string', help: 'Run name.' },
   json: { kind: 'boolean', help: 'One JSON object per line on stdout.' },
 };
 
 const FLAG_OF: Record<string, string> = {
   target: 'target', covariates: 'covariates', window: 'window', cell: 'cell', hiddenSize: 'hidden', numLayers: 'layers', epochs: 'epochs',
-  lr: 'lr', batchSize: 'batch', seed: 'seed', trainFraction: 'train-fraction', valFraction: 'val-fraction', name: 'name',
+  lr: 'lr', batchSize: 'batch', seed: 'seed', trainFraction: 'train-fraction', valFraction: 'val-fraction', name: 'name', missing: 'missing',
 };
 
 /** The forecast config from the flags, validated; errors name the flag. */
@@ -98,13 +99,7 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
     if ((e as { code?: unknown }).code === 'ENOENT') throw new UsageError(`--data: no such file: ${dataPath}`);
     throw e;
   }
-  const names = csv.stats.columns.map((c) => c.name);
-  const byName = new Map(csv.stats.columns.map((c, j) => [c.name, j]));
-  const column = (name: string) => {
-    const j = byName.get(name)!;
-    return Float64Array.from(csv.rows, (r) => r[j]!);
-  };
-  seriesFromColumns({ names, numeric: (n) => csv.stats.columns[byName.get(n)!]!.kind === 'numeric' && csv.stats.columns[byName.get(n)!]!.count > 0, values: column, lines: csv.lines }, pending);
+  seriesFromColumns(tableColumns(csv), pending); // every refusal of the data happens here, before the project is touched
 
   const fs = new NodeFileSystem();
   const projectDir = await openOrCreateProject(fs, str(f, 'project')!);
@@ -116,7 +111,7 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
   if (json) io.out(JSON.stringify({ type: 'run', run: run.id, project: projectDir, dataset: dataset.id, dataset_reused: reused, config }));
   else io.out(`forecast run ${run.id} in ${projectDir} (dataset ${dataset.id}${reused ? ', already imported' : ''}): ${config.cell} ${config.numLayers}×${config.hiddenSize}, window ${config.window}, ${config.epochs} epochs`);
 
-  const { raw, length, features } = seriesFromColumns({ names, numeric: () => true, values: column }, config);
+  const { raw, length, features, missing } = seriesFromColumns(tableColumns(csv), config);
   const F = features.length;
   const { trainEnd, valEnd } = splitPoints(length, config);
   const norm = fitZScore(raw, F, length, trainEnd);
@@ -156,9 +151,10 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
   const summary = {
     type: 'summary', run: run.id, project: projectDir, state: 'done', epochs: config.epochs,
     val_mse: v?.mse ?? null, val_mae: v?.mae ?? null, baseline_val_mse: v?.baselineMse ?? null, baseline_val_mae: v?.baselineMae ?? null,
-    test_mse: t?.mse ?? null, baseline_test_mse: t?.baselineMse ?? null, checkpoint: checkpoint.name, normalization: norm,
+    test_mse: t?.mse ?? null, baseline_test_mse: t?.baselineMse ?? null, checkpoint: checkpoint.name, normalization: norm, missing,
   };
   if (json) io.out(JSON.stringify(summary));
-  else io.out(`done: val mse ${v?.mse.toFixed(4)} (last value ${v?.baselineMse.toFixed(4)}), test mse ${t ? t.mse.toFixed(4) : '-'}; checkpoint ${checkpoint.name}`);
+  else if (missing.columns.some((c) => c.missing > 0)) io.out(`missing values (${missing.policy}): ${missing.columns.filter((c) => c.missing > 0).map((c) => `${c.name} ${c.missing} (${missing.policy === 'drop' ? `${c.dropped} rows dropped` : `${c.filled} filled`})`).join(', ')}`);
+  if (!json) io.out(`done: val mse ${v?.mse.toFixed(4)} (last value ${v?.baselineMse.toFixed(4)}), test mse ${t ? t.mse.toFixed(4) : '-'}; checkpoint ${checkpoint.name}`);
   return 0;
 }

@@ -1,154 +1,184 @@
 /**
- * Numeric CSV, read from LF-normalised text in chunks.
+ * Numeric CSV/TSV, read from LF-normalised text in chunks through `csv-parse`.
  *
  * Policy (shown to users, asserted by tests):
- * - Delimiter: `,` `;` or tab, chosen from the first 50 non-blank lines as the one that splits
- *   every sampled line into the same number (≥ 2) of fields, preferring more fields, then tab,
- *   `;`, `,`. If none splits any line, the file is one column. Decimal separator is always `.`.
- * - Header: the first row is a header when none of its fields is a number (or missing marker)
- *   and at least one is non-empty. Otherwise columns are named `column1`, `column2`, ….
- * - Quotes: a field may be wrapped in `"` with `""` for a quote; quoted fields cannot span lines.
- * - Column kind: decided by its first non-missing cell: a number makes it `numeric`, anything
- *   else `label` (dates, names — kept in the source, not used as a series).
- * - Missing: an empty cell or `NaN`, `NA`, `N/A`, `null`, `None` (any case) is a missing value,
+ * - Delimiter: tab, `;` or `,`, whichever occurs most often (outside quotes) in the first non-blank
+ *   line; ties prefer tab, then `;`. None of them: the file is one column. Decimal separator `.`.
+ * - Quotes: RFC 4180 — a field may be wrapped in `"` with `""` for a quote, and may span lines.
+ *   Whitespace around fields is trimmed. A quote elsewhere is refused (`MalformedQuote`).
+ * - Header: the first row is a header when one of its cells is text (neither a number, a missing
+ *   marker nor an ISO date). An empty first header cell (pandas' `to_csv` index column, `,value`)
+ *   is named `index` and flagged as the index; other empty names become `columnN`; a repeated
+ *   name gets `.1`, `.2` as pandas does. Without a header columns are `column1`, `column2`, ….
+ * - Column kind, from its first present cell: a number makes it `numeric`; an ISO date or
+ *   datetime (`2020-01-31`, `2020-01-31 12:00`, `2020-01-31T12:00:00Z`, `1959-01`) makes it `time`
+ *   while every present cell is one; anything else `label` (kept, not used as a series). The
+ *   first time column is reported in `stats.time` with its span, step and order.
+ * - Missing: an empty cell or `NA`, `NaN`, `N/A`, `null`, `None`, `?` (any case) is missing,
  *   counted per column and read back as NaN. Statistics use the present values only.
  * - Refused: `inf`/`Infinity` or a number that overflows (`NonFiniteCell`), text in a numeric
  *   column (`NonNumericCell`), a row with a different number of fields (`RaggedRow`), all with
- *   the 1-based line number. Blank lines are skipped.
+ *   the 1-based line number (a record spanning lines is named by its last line). Blank lines are
+ *   skipped. A record longer than the line cap is refused (`LineTooLong`), so memory stays bounded.
+ *
+ * Streaming: text is cut into blocks at line ends outside quotes (even quote count so far) and
+ * each block is parsed whole; only an unfinished record is carried to the next chunk.
  */
-import type { CsvColumnStats, CsvStats } from '../store/schemas';
+import { CsvError, parse, type Info } from 'csv-parse/sync';
+import type { CsvColumnStats, CsvStats, CsvTime } from '../../shared/datasets';
 import { DatasetError } from './dataset-error';
+import { classifyStep, medianGap, parseIsoTime } from './iso-time';
 
 export type Delimiter = ',' | ';' | '\t' | 'none';
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INFINITE = /^[+-]?(?:inf|infinity)$/i;
-const MISSING = /^(?:|nan|na|n\/a|null|none)$/i;
-const SAMPLE_LINES = 50;
+const MISSING = /^(?:|nan|na|n\/a|null|none|\?)$/i;
 const PREFERENCE: readonly Delimiter[] = ['\t', ';', ','];
+/** NUL never reaches the reader (the decoder refuses it as binary), so it stands for "no delimiter". */
+const NO_DELIMITER = '\u0000';
+/** Time gaps kept for the step estimate. */
+const GAP_SAMPLE = 1000;
+
+/** True for the cells read as missing values. */
+export const isMissingCell = (cell: string): boolean => MISSING.test(cell);
 
 interface Column {
   name: string;
-  kind: 'numeric' | 'label' | 'undecided';
+  index: boolean;
+  kind: 'numeric' | 'label' | 'time' | 'undecided';
   count: number;
   missing: number;
   mean: number;
   m2: number;
   min: number;
   max: number;
+  time: TimeTrack | undefined;
 }
 
-export type RowSink = (values: Float64Array, line: number) => void;
+interface TimeTrack {
+  first: string;
+  last: string;
+  lastMs: number;
+  gaps: number[];
+  disorder: CsvTime['disorder'];
+}
 
-export function splitFields(line: string, delimiter: Delimiter, lineNo: number): string[] {
-  if (delimiter === 'none') return [line];
-  if (!line.includes('"')) return line.split(delimiter);
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (line[i] === ' ') i++;
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q < 0) throw new DatasetError('UnclosedQuote', { line: lineNo });
-        value += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      while (line[i] === ' ') i++;
-      fields.push(value);
-      if (i >= line.length) return fields;
-      if (line[i] !== delimiter) throw new DatasetError('UnclosedQuote', { line: lineNo });
-      i++;
-    } else {
-      const d = line.indexOf(delimiter, i);
-      if (d < 0) {
-        fields.push(line.slice(i));
-        return fields;
-      }
-      fields.push(line.slice(i, d));
-      i = d + 1;
-    }
+/**
+ * Receives each data row: numeric cells as numbers, time cells as milliseconds since the epoch
+ * (UTC), missing and label cells as NaN; `cells` are the trimmed texts.
+ */
+export type RowSink = (values: Float64Array, line: number, cells: readonly string[]) => void;
+
+export interface CsvReaderOptions {
+  /** A record longer than this (characters) is refused with `LineTooLong` (default 1 Mi). */
+  maxLineChars?: number;
+  /** Refuse a file without a numeric column (`NoNumericColumns`; default true, as the importer does). */
+  requireNumeric?: boolean;
+}
+
+/** The delimiter the first line implies: the most frequent of tab, `;`, `,` outside quotes. */
+export function detectDelimiter(line: string): Delimiter {
+  const counts = new Map<Delimiter, number>(PREFERENCE.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch as Delimiter)) counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
   }
-}
-
-export function detectDelimiter(lines: readonly string[]): Delimiter {
   let best: Delimiter = 'none';
-  let bestFields = 1;
-  let bestAgree = 0;
+  let bestCount = 0;
   for (const d of PREFERENCE) {
-    const counts = lines.map((l, i) => {
-      try {
-        return splitFields(l, d, i + 1).length;
-      } catch {
-        return -1; // a broken quote counts as disagreeing; the real parse reports it with its line
-      }
-    });
-    const first = counts[0] ?? 1;
-    if (first < 2) continue;
-    const agree = counts.filter((c) => c === first).length;
-    // all lines agreeing beats partial agreement; then more fields; ties keep the earlier preference
-    if (agree > bestAgree || (agree === bestAgree && first > bestFields)) {
+    if (counts.get(d)! > bestCount) {
       best = d;
-      bestFields = first;
-      bestAgree = agree;
+      bestCount = counts.get(d)!;
     }
   }
   return best;
 }
 
+const isDataCell = (cell: string): boolean => MISSING.test(cell) || NUMBER.test(cell) || INFINITE.test(cell) || parseIsoTime(cell) !== null;
+
+/** Column names from a header row: `index` for pandas' empty index name, `columnN` for other empties, `.1`, `.2` for repeats. */
+export function headerNames(cells: readonly string[]): string[] {
+  const used = new Set<string>();
+  return cells.map((cell, i) => {
+    const base = cell.length > 0 ? cell : i === 0 ? 'index' : `column${i + 1}`;
+    let name = base;
+    for (let k = 1; used.has(name); k++) name = `${base}.${k}`;
+    used.add(name);
+    return name;
+  });
+}
+
 export class CsvReader {
-  private carry = '';
-  private lineNo = 0;
-  private sample: { text: string; line: number }[] | undefined = [];
-  private delimiter: Delimiter = 'none';
+  private readonly maxLineChars: number;
+  private readonly requireNumeric: boolean;
+  /** Text not parsed yet; always starts at a record boundary. */
+  private pending = '';
+  /** Line number of the first line in `pending`, minus one. */
+  private linesBefore = 0;
+  /** How much of `pending` has been scanned for quotes and line ends. */
+  private scanned = 0;
+  private quoted = false;
+  private delimiter: Delimiter | undefined;
   private hasHeader = false;
-  private columns: Column[] = [];
+  private columns: Column[] | undefined;
   private rows = 0;
+  private rowsWithMissing = 0;
 
   constructor(
     private readonly onRow?: RowSink,
-    private readonly maxLineChars = 1 << 20,
-  ) {}
+    options: CsvReaderOptions = {},
+  ) {
+    this.maxLineChars = options.maxLineChars ?? 1 << 20;
+    this.requireNumeric = options.requireNumeric ?? true;
+  }
 
   push(text: string): void {
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      const line = this.carry + text.slice(start, nl);
-      this.carry = '';
-      this.line(line);
-      start = nl + 1;
+    this.pending += text;
+    let cut = -1;
+    const s = this.pending;
+    for (let i = this.scanned; i < s.length; ) {
+      const q = s.indexOf('"', i);
+      const stop = q < 0 ? s.length : q;
+      if (!this.quoted) {
+        const nl = s.lastIndexOf('\n', stop - 1);
+        if (nl >= i) cut = nl + 1;
+      }
+      if (q < 0) break;
+      this.quoted = !this.quoted;
+      i = q + 1;
     }
-    this.carry += text.slice(start);
-    if (this.carry.length > this.maxLineChars) throw new DatasetError('LineTooLong', { line: this.lineNo + 1, max: this.maxLineChars });
+    this.scanned = s.length;
+    if (cut > 0) {
+      this.parseBlock(s.slice(0, cut), false);
+      this.pending = s.slice(cut);
+      this.scanned = this.pending.length;
+    }
+    if (this.pending.length > this.maxLineChars) {
+      if (this.quoted) this.parseBlock(this.pending, true); // reports a misplaced quote at its line, if that is the cause
+      throw new DatasetError('LineTooLong', { line: this.linesBefore + 1, max: this.maxLineChars });
+    }
   }
 
   finish(): CsvStats {
-    if (this.carry.length > 0) this.line(this.carry);
-    this.carry = '';
-    if (this.sample !== undefined) this.decide();
+    if (this.pending.length > 0) this.parseBlock(this.pending, true);
+    this.pending = '';
     if (this.rows === 0) throw new DatasetError('NoRows');
-    const numeric = this.columns.filter((c) => c.kind !== 'label');
-    if (!numeric.some((c) => c.count > 0)) throw new DatasetError('NoNumericColumns');
+    const columns = this.columns!;
+    if (this.requireNumeric && !columns.some((c) => c.kind === 'numeric' && c.count > 0)) throw new DatasetError('NoNumericColumns');
+    const timeColumn = columns.find((c) => c.kind === 'time');
     return {
       kind: 'csv',
-      delimiter: this.delimiter,
+      delimiter: this.delimiter ?? 'none',
       hasHeader: this.hasHeader,
       rows: this.rows,
-      columns: this.columns.map((c): CsvColumnStats => {
-        const present = c.count > 0;
+      columns: columns.map((c): CsvColumnStats => {
+        const present = c.kind === 'numeric' && c.count > 0;
         return {
           name: c.name,
-          kind: c.kind === 'label' ? 'label' : 'numeric',
+          kind: c.kind === 'undecided' ? 'numeric' : c.kind,
+          ...(c.index ? { index: true } : {}),
           count: c.count,
           missing: c.missing,
           min: present ? c.min : null,
@@ -157,53 +187,107 @@ export class CsvReader {
           std: present ? Math.sqrt(c.m2 / c.count) : null,
         };
       }),
+      rowsWithMissing: this.rowsWithMissing,
+      time: timeColumn === undefined ? null : timeStats(timeColumn.name, timeColumn.time!),
     };
   }
 
-  private line(text: string): void {
-    this.lineNo++;
-    if (text.length > this.maxLineChars) throw new DatasetError('LineTooLong', { line: this.lineNo, max: this.maxLineChars });
-    if (text.trim().length === 0) return;
-    if (this.sample !== undefined) {
-      this.sample.push({ text, line: this.lineNo });
-      if (this.sample.length >= SAMPLE_LINES) this.decide();
-      return;
+  private parseBlock(block: string, last: boolean): void {
+    if (this.delimiter === undefined) {
+      const firstLine = block.split('\n').find((l) => l.trim().length > 0);
+      if (firstLine === undefined) {
+        this.linesBefore += countLines(block, last);
+        return;
+      }
+      this.delimiter = detectDelimiter(firstLine);
     }
-    this.row(text, this.lineNo);
+    const offset = this.linesBefore;
+    let lastLine = offset;
+    let records: { record: string[]; info: Info }[];
+    try {
+      records = parse(block, {
+        delimiter: this.delimiter === 'none' ? NO_DELIMITER : this.delimiter,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        trim: true,
+        info: true,
+        max_record_size: this.maxLineChars,
+      }) as unknown as { record: string[]; info: Info }[];
+    } catch (e) {
+      if (!(e instanceof CsvError)) throw e;
+      const at = offset + Number((e as unknown as { lines?: number }).lines ?? 1);
+      if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new DatasetError('UnclosedQuote', { line: this.startOfFailure(block, offset) });
+      if (e.code === 'CSV_MAX_RECORD_SIZE') throw new DatasetError('LineTooLong', { line: at, max: this.maxLineChars });
+      throw new DatasetError('MalformedQuote', { line: at, reason: e.message.slice(0, 200) });
+    }
+    for (const { record, info } of records) {
+      lastLine = offset + info.lines;
+      if (this.columns === undefined) this.decideHeader(record, lastLine);
+      else this.row(record, lastLine);
+    }
+    this.linesBefore += countLines(block, last);
   }
 
-  private decide(): void {
-    const sample = this.sample ?? [];
-    this.sample = undefined;
-    if (sample.length === 0) return;
-    this.delimiter = detectDelimiter(sample.map((s) => s.text));
-    const first = splitFields(sample[0]!.text, this.delimiter, sample[0]!.line).map((f) => f.trim());
-    this.hasHeader = first.some((f) => f.length > 0) && first.every((f) => !NUMBER.test(f) && !MISSING.test(f) && !INFINITE.test(f));
-    this.columns = first.map((f, i) => ({
-      name: this.hasHeader && f.length > 0 ? f : `column${i + 1}`,
-      kind: 'undecided',
-      count: 0,
-      missing: 0,
-      mean: 0,
-      m2: 0,
-      min: Infinity,
-      max: -Infinity,
+  /** Line where the unfinished record starts: after the last complete line outside quotes. */
+  private startOfFailure(block: string, offset: number): number {
+    let quoted = false, line = offset + 1, start = offset + 1;
+    let blankSoFar = true;
+    for (const ch of block) {
+      if (ch === '"') {
+        if (!quoted && blankSoFar) start = line;
+        quoted = !quoted;
+        blankSoFar = false;
+      } else if (ch === '\n') {
+        line++;
+        if (!quoted) blankSoFar = true;
+      } else if (!quoted && ch !== ' ' && blankSoFar) {
+        start = line;
+        blankSoFar = false;
+      }
+    }
+    return start;
+  }
+
+  private decideHeader(first: string[], line: number): void {
+    this.hasHeader = first.some((cell) => !isDataCell(cell));
+    const names = this.hasHeader ? headerNames(first) : first.map((_, i) => `column${i + 1}`);
+    this.columns = names.map((name, i) => ({
+      name, index: this.hasHeader && i === 0 && first[0] === '', kind: 'undecided', count: 0, missing: 0, mean: 0, m2: 0, min: Infinity, max: -Infinity, time: undefined,
     }));
-    for (const [i, s] of sample.entries()) if (i > 0 || !this.hasHeader) this.row(s.text, s.line);
+    if (!this.hasHeader) this.row(first, line);
   }
 
-  private row(text: string, line: number): void {
-    const fields = splitFields(text, this.delimiter, line);
-    if (fields.length !== this.columns.length) throw new DatasetError('RaggedRow', { line, expected: this.columns.length, found: fields.length });
+  private row(fields: string[], line: number): void {
+    const columns = this.columns!;
+    if (fields.length !== columns.length) throw new DatasetError('RaggedRow', { line, expected: columns.length, found: fields.length });
     const values = this.onRow === undefined ? undefined : new Float64Array(fields.length).fill(NaN);
+    const row = this.rows + 1;
+    let gap = false;
     for (let j = 0; j < fields.length; j++) {
-      const col = this.columns[j]!;
-      const cell = fields[j]!.trim();
+      const col = columns[j]!;
+      const cell = fields[j]!;
       if (MISSING.test(cell)) {
         col.missing++;
+        if (col.kind !== 'label' && col.kind !== 'time') gap = true;
         continue;
       }
       if (col.kind === 'label') continue;
+      if (col.kind === 'undecided' || col.kind === 'time') {
+        const ms = parseIsoTime(cell);
+        if (ms !== null) {
+          if (col.kind === 'undecided') col.kind = 'time';
+          col.count++;
+          trackTime(col, cell, ms, row, line);
+          if (values !== undefined) values[j] = ms;
+          continue;
+        }
+        if (col.kind === 'time') {
+          col.kind = 'label'; // a cell that is not a date: the column is text after all
+          col.time = undefined;
+          col.count = 0;
+          continue;
+        }
+      }
       if (INFINITE.test(cell)) throw new DatasetError('NonFiniteCell', { line, column: j + 1, name: col.name });
       if (!NUMBER.test(cell)) {
         if (col.kind === 'numeric') throw new DatasetError('NonNumericCell', { line, column: j + 1, name: col.name, cell: cell.slice(0, 40) });
@@ -223,6 +307,32 @@ export class CsvReader {
       if (values !== undefined) values[j] = x;
     }
     this.rows++;
-    this.onRow?.(values!, line);
+    if (gap) this.rowsWithMissing++;
+    this.onRow?.(values!, line, fields);
   }
+}
+
+function trackTime(col: Column, cell: string, ms: number, row: number, line: number): void {
+  const t = col.time;
+  if (t === undefined) {
+    col.time = { first: cell, last: cell, lastMs: ms, gaps: [], disorder: undefined };
+    return;
+  }
+  if (ms <= t.lastMs && t.disorder === undefined) t.disorder = { row, line, previous: t.last, value: cell };
+  if (t.gaps.length < GAP_SAMPLE) t.gaps.push(ms - t.lastMs);
+  t.last = cell;
+  t.lastMs = ms;
+}
+
+function timeStats(column: string, t: TimeTrack): CsvTime {
+  const gap = medianGap(t.gaps);
+  const { step, seasonalPeriod } = gap > 0 ? classifyStep(gap) : { step: 'irregular' as const, seasonalPeriod: null };
+  return { column, first: t.first, last: t.last, step, seasonalPeriod, increasing: t.disorder === undefined, ...(t.disorder ? { disorder: t.disorder } : {}) };
+}
+
+/** Lines a block spans: its line ends, plus one for an unterminated last line. */
+function countLines(block: string, last: boolean): number {
+  let n = 0;
+  for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) n++;
+  return n + (last && block.length > 0 && !block.endsWith('\n') ? 1 : 0);
 }

@@ -10,6 +10,7 @@ export type DatasetErrorCode =
   | 'InvalidUtf16'
   | 'LineTooLong'
   | 'UnclosedQuote'
+  | 'MalformedQuote'
   | 'RaggedRow'
   | 'NonNumericCell'
   | 'NonFiniteCell'
@@ -25,7 +26,8 @@ const SENTENCES: Record<DatasetErrorCode, string> = {
   InvalidUtf8: 'The file is not valid UTF-8 text.',
   InvalidUtf16: 'The file is not valid UTF-16 text.',
   LineTooLong: 'A line of the CSV file is longer than allowed.',
-  UnclosedQuote: 'A quoted CSV field is not closed on its line.',
+  UnclosedQuote: 'A quoted CSV field is never closed.',
+  MalformedQuote: 'A CSV field has a quote where none can be (inside an unquoted field, or text after a closing quote).',
   RaggedRow: 'A CSV row has a different number of columns than the first row.',
   NonNumericCell: 'A CSV cell in a numeric column is not a number.',
   NonFiniteCell: 'A CSV cell holds an infinite value, which cannot be trained on.',

@@ -5,6 +5,11 @@ import { AppError } from '../../shared/errors';
  * (`details.field`: 'data', 'target', 'covariates', 'window', 'run', 'checkpoint', …) so the
  * command line names its flag and the app its form field. The message is a whole sentence
  * naming the column and row where there is one.
+ *
+ * Data refusals (series-source.ts): NoNumericColumn, UnknownColumn, NotNumericColumn,
+ * DuplicateColumn, NotTimeColumn (the time column holds no dates), AllMissing (a used column
+ * with no value), MissingValue (policy `refuse`, or a missing time), NonMonotonicTime (the time
+ * column does not strictly increase; names the row, line and both times), TooFewRows.
  */
 export type ForecastErrorCode =
   | 'NoNumericColumn'
@@ -15,6 +20,7 @@ export type ForecastErrorCode =
   | 'AllMissing'
   | 'TooFewRows'
   | 'NonMonotonicTime'
+  | 'NotTimeColumn'
   | 'NotAForecastRun'
   | 'NoCheckpoint'
   | 'CorruptForecastRun';

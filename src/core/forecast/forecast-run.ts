@@ -6,19 +6,18 @@
  * refusals are ForecastErrors naming the config field.
  */
 import { readFile } from 'node:fs/promises';
-import { CsvReader } from '../datasets/csv-reader';
-import { readCsvColumns } from '../datasets/read-dataset';
+import { CsvTableBuilder, type CsvTable } from '../datasets/read-dataset';
 import { SourceDecoder } from '../datasets/source-decoder';
 import type { FileSystem } from '../fs/file-system';
 import { listCheckpoints, loadCheckpoint } from '../store/checkpoints';
 import { readDataset } from '../store/datasets';
 import { readRunConfig } from '../store/runs';
-import type { CsvStats } from '../store/schemas';
 import { ForecastModel } from '../../engine/forecast/forecast-model';
 import { applyZScore, SeriesWindows, type Normalization } from '../../engine/forecast/series';
 import type { Rng } from '../../engine/rng';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import { ForecastError } from './forecast-error';
+import { buildSeries, readForecastSeries, type ForecastSeries, type SeriesColumns } from './series-source';
 
 /** The checkpoint state blob of a forecast run. */
 export interface ForecastCheckpointState {
@@ -34,63 +33,33 @@ export interface ForecastCheckpointState {
   valEnd: number;
 }
 
-/** A CSV file read as the importer reads it: its column stats and numeric rows with their line numbers. */
-export async function readCsvFile(path: string): Promise<{ stats: CsvStats; rows: Float64Array[]; lines: number[] }> {
+/**
+ * A CSV file read as the importer reads it: its column stats, its numeric and time columns, and
+ * (for callers that want rows) the values row by row with their line numbers. A file with no
+ * numeric column is not refused here: the series check refuses it as NoNumericColumn.
+ */
+export async function readCsvFile(path: string): Promise<CsvTable & { rows: Float64Array[] }> {
   const rows: Float64Array[] = [];
-  const lines: number[] = [];
-  const reader = new CsvReader((values, line) => {
-    rows.push(values);
-    lines.push(line);
-  });
-  const decoder = new SourceDecoder((t) => reader.push(t));
+  const builder = new CsvTableBuilder({ requireNumeric: false });
+  const decoder = new SourceDecoder((t) => builder.reader.push(t));
   decoder.push(new Uint8Array(await readFile(path)));
   decoder.end();
-  return { stats: reader.finish(), rows, lines };
+  const table = builder.finish();
+  const names = table.stats.columns.map((col) => col.name);
+  for (let t = 0; t < table.lines.length; t++) rows.push(Float64Array.from(names, (name) => table.columns.get(name)?.[t] ?? NaN));
+  return { ...table, rows };
 }
 
-/** Feature names in model order: the target, then the covariates. */
-export const featureNames = (c: Pick<ForecastRunConfig, 'target' | 'covariates'>): string[] => [c.target, ...c.covariates];
-
-/** Step where the training part ends and where the validation part ends (the test part follows). */
-export function splitPoints(length: number, c: Pick<ForecastRunConfig, 'trainFraction' | 'valFraction'>): { trainEnd: number; valEnd: number } {
-  const trainEnd = Math.round(length * c.trainFraction);
-  const valEnd = Math.min(length, Math.round(length * (c.trainFraction + c.valFraction)));
-  return { trainEnd, valEnd };
-}
+export { featureNames, splitPoints, tableColumns, type ForecastSeries, type MissingReport, type SeriesColumns } from './series-source';
 
 /**
- * The series as the model reads it (feature-major, original units), checked: every named column
- * must be a numeric column with no missing cell, and the split must leave at least one training
- * and one validation window. Problems are ForecastErrors naming the field, column and row.
+ * The series as the model reads it (feature-major, original units), checked, with missing cells
+ * handled by the run's policy (`c.missing`) and the time column (`c.timeColumn`) checked for
+ * order; the split must leave at least one training and one validation window. Problems are
+ * ForecastErrors naming the field, column and row. See series-source.ts.
  */
-export function seriesFromColumns(
-  columns: { names: string[]; numeric: (name: string) => boolean; values: (name: string) => ArrayLike<number>; lines?: number[] },
-  c: ForecastRunConfig,
-): { raw: Float64Array; length: number; features: string[] } {
-  const features = featureNames(c);
-  const numericNames = columns.names.filter(columns.numeric);
-  if (numericNames.length === 0) throw new ForecastError('NoNumericColumn', 'The file has no numeric column to forecast.', 'data');
-  for (const [i, name] of features.entries()) {
-    const field = i === 0 ? 'target' : 'covariates';
-    if (!columns.names.includes(name)) throw new ForecastError('UnknownColumn', `There is no column "${name}" in the data (numeric columns: ${numericNames.join(', ')}).`, field, { column: name });
-    if (!columns.numeric(name)) throw new ForecastError('NotNumericColumn', `Column "${name}" is not numeric (numeric columns: ${numericNames.join(', ')}).`, field, { column: name });
-  }
-  if (new Set(features).size !== features.length) throw new ForecastError('DuplicateColumn', 'A column is named twice (the target is always an input).', 'covariates');
-  const length = columns.values(c.target).length;
-  const raw = new Float64Array(features.length * length);
-  for (const [f, name] of features.entries()) {
-    const v = columns.values(name);
-    for (let t = 0; t < length; t++) {
-      const x = v[t]!;
-      if (!Number.isFinite(x)) throw new ForecastError('MissingValue', `Column "${name}" has a missing value in row ${t + 1}${columns.lines ? ` (line ${columns.lines[t]})` : ''}; fill it in or drop the row.`, 'data', { column: name, row: t + 1 });
-      raw[f * length + t] = x;
-    }
-  }
-  const { trainEnd, valEnd } = splitPoints(length, c);
-  if (length < c.window + c.horizon || trainEnd < c.window + c.horizon || valEnd <= trainEnd) {
-    throw new ForecastError('TooFewRows', `${length} rows are too few for a window of ${c.window} plus a horizon of ${c.horizon} in both the training part (${trainEnd} rows) and the validation part (${Math.max(0, valEnd - trainEnd)} rows).`, 'data', { rows: length });
-  }
-  return { raw, length, features };
+export function seriesFromColumns(columns: SeriesColumns, c: ForecastRunConfig): ForecastSeries {
+  return buildSeries(columns, c);
 }
 
 export function buildForecastModel(c: ForecastRunConfig, features: number, rng?: Rng): ForecastModel<Float32Array> {
@@ -137,10 +106,7 @@ export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string,
 export async function loadForecastRun(fs: FileSystem, projectDir: string, runId: string): Promise<LoadedForecastRun> {
   const { config, model, state } = await loadForecastCheckpoint(fs, projectDir, runId);
   const record = await readDataset(fs, projectDir, config.datasetId);
-  const columns = await readCsvColumns(fs, projectDir, record);
-  const { raw, length, features } = seriesFromColumns({
-    names: [...columns.keys()], numeric: () => true, values: (n) => columns.get(n)!,
-  }, config);
+  const { raw, length, features } = await readForecastSeries(fs, projectDir, record, config);
   const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
   return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd };
 }
