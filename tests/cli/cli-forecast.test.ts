@@ -246,10 +246,11 @@ describe('refusals of train --task forecast', () => {
     expect(await refuse(rows(10), ['--target', 'x', '--window', '8'])).toMatch(/--data: 10 rows are too few for a window of 8/);
   });
 
-  it('a missing value, naming the column, row and line', async () => {
+  it('a missing value under --missing refuse, naming the column, row and line (the default interpolates it)', async () => {
     const csv = rows(50).split('\n');
     csv[13] = '12,,c12';
-    expect(await refuse(csv.join('\n'), ['--target', 'x'])).toMatch(/--data: Column "x" has a missing value in row 13 \(line 14\)/);
+    expect(await refuse(csv.join('\n'), ['--target', 'x', '--missing', 'refuse'])).toMatch(/--data: Column "x" has a missing value in row 13 \(line 14\)/);
+    expect(await refuse(csv.join('\n'), ['--target', 'x', '--missing', 'zero'])).toMatch(/--missing: /);
   });
 
   it('bad settings, naming the flag', async () => {

@@ -166,7 +166,7 @@ describe('CSV import and read-back', () => {
     await importDataset(fs, PROJECT, '/in/ok.csv');
     const before = fs.snapshot(PROJECT);
     for (const [name, body] of [['q.csv', 'a,b\n1,2\n3,x"y\n'], ['r.csv', 'a,b\n1,2\n3\n'], ['l.csv', 'name\nann\n'], ['n.csv', 'x\n1\nabc\n']]) {
-      fs.seedFile(`/in/${name}`, body);
+      fs.seedFile(`/in/${name}`, body!);
       await expect(importDataset(fs, PROJECT, `/in/${name}`)).rejects.toMatchObject({ name: 'DatasetError' });
       expect(fs.snapshot(PROJECT)).toEqual(before);
     }
