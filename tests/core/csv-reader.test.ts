@@ -160,8 +160,12 @@ describe('CSV import and read-back', () => {
     expect(table.lines).toEqual([2, 3, 4]);
   });
 
-  it('leaves the project folder byte-identical when an import is refused', async () => {
+  it('leaves the project folder byte-identical when an import is refused, the first one included', async () => {
     const fs = await memoryProject();
+    const empty = fs.snapshot(PROJECT);
+    fs.seedFile('/in/bad.csv', 'a,b\n1,2\n3\n');
+    await expect(importDataset(fs, PROJECT, '/in/bad.csv')).rejects.toMatchObject({ code: 'RaggedRow' });
+    expect(fs.snapshot(PROJECT)).toEqual(empty);
     fs.seedFile('/in/ok.csv', 'x\n1\n2\n');
     await importDataset(fs, PROJECT, '/in/ok.csv');
     const before = fs.snapshot(PROJECT);

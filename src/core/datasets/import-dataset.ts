@@ -2,7 +2,8 @@
  * Imports a text or CSV file into `datasets/<id>/`: the source is copied byte for byte into
  * `source.<ext>` while it is hashed (SHA-256), decoded and counted in chunks, so memory stays
  * bounded by the chunk size and the token tables, not the file size. The dataset folder is built
- * in staging and renamed into place only when everything succeeded.
+ * in staging and renamed into place only when everything succeeded; a refusal leaves the project
+ * folder byte-identical.
  */
 import { createHash } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
@@ -63,6 +64,7 @@ export async function importDataset(fs: FileSystem, dir: string, sourcePath: str
   const minFreq = Math.max(1, Math.floor(options.minFreq ?? 1));
   const cleaning = options.cleaning ?? 'none';
 
+  const hadDatasetsDir = (await fs.stat(datasetsDir(dir))) !== undefined;
   await ensureDir(fs, datasetsDir(dir));
   const staging = await createStaging(fs, datasetsDir(dir), id);
   let input: ReadHandle | undefined;
@@ -121,6 +123,8 @@ export async function importDataset(fs: FileSystem, dir: string, sourcePath: str
   } catch (e) {
     await output?.close().catch(() => undefined);
     await discardStaging(fs, staging);
+    // a refused first import leaves the project as it was, without an empty datasets/ folder
+    if (!hadDatasetsDir) await fs.rmdir(datasetsDir(dir)).catch(() => undefined);
     throw e instanceof FsError && e.code === 'NotFound' && (e.details?.path === sourcePath) ? new DatasetError('NotFound', { path: sourcePath }) : e;
   } finally {
     await input?.close().catch(() => undefined);
