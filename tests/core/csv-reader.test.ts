@@ -24,10 +24,11 @@ function refusal(text: string, chunk?: number): { code: string; details: Record<
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 describe('CSV parsing through csv-parse', () => {
-  it('reads quoted fields with delimiters, doubled quotes and line breaks inside, naming rows by their line', () => {
+  it('reads quoted fields with delimiters, doubled quotes and line breaks inside, naming rows by their first line', () => {
     const { stats, rows } = read('name,"a, b","c ""d"""\n"x\ny",1,"2.5"\nz,3,4\n');
     expect(stats.columns.map((c) => [c.name, c.kind])).toEqual([['name', 'label'], ['a, b', 'numeric'], ['c "d"', 'numeric']]);
-    expect(rows.map((r) => [r.cells, r.line])).toEqual([[['x\ny', '1', '2.5'], 3], [['z', '3', '4'], 4]]);
+    expect(rows.map((r) => [r.cells, r.line])).toEqual([[['x\ny', '1', '2.5'], 2], [['z', '3', '4'], 4]]);
+    expect(read('a,b\n"1\n\n\n",2\n\n3,4\n').rows.map((r) => r.line)).toEqual([2, 7]);
     expect(rows[0]!.values.slice(1)).toEqual([1, 2.5]);
   });
 
@@ -73,11 +74,12 @@ describe('CSV parsing through csv-parse', () => {
   });
 
   it('counts empty, NA, NaN, null and ? as missing, not as text in a numeric column', () => {
-    const { stats, rows } = read('x\n1\n\n""\nNA\nnan\nNULL\n?\nN/A\nNone\n2\n');
-    // the blank line is skipped; "" is an empty cell
-    expect(stats.columns[0]).toMatchObject({ kind: 'numeric', count: 2, missing: 7, mean: 1.5 });
-    expect(stats.rows).toBe(9);
-    expect(rows.map((r) => r.values[0])).toEqual([1, NaN, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
+    const { stats, rows } = read('x\n1\n\nNA\nnan\nNULL\n?\nN/A\nNone\n2\n');
+    // the blank line is skipped
+    expect(stats.columns[0]).toMatchObject({ kind: 'numeric', count: 2, missing: 6, mean: 1.5 });
+    expect(stats.rows).toBe(8);
+    expect(rows.map((r) => r.values[0])).toEqual([1, NaN, NaN, NaN, NaN, NaN, NaN, 2]);
+    expect(read('x,y\n"",1\n2,\n').stats.columns.map((c) => [c.count, c.missing])).toEqual([[1, 1], [1, 1]]);
   });
 
   it('refuses a misplaced quote, an unclosed quote and a ragged row with the line', () => {
@@ -107,7 +109,9 @@ describe('time columns', () => {
     expect(parseIsoTime('2020-01-31T12:00:00Z')).toBe(Date.UTC(2020, 0, 31, 12));
     expect(parseIsoTime('2020-01-31T12:00:00.250+02:00')).toBe(Date.UTC(2020, 0, 31, 10, 0, 0, 250));
     expect(parseIsoTime('1959-01')).toBe(Date.UTC(1959, 0, 1));
-    for (const bad of ['2021-02-29', '2020-13-01', '2020-01-31 24:00', '2020-1-5', '20200131', '1959', 'Jan 1959', '2020-01-31T12']) expect(parseIsoTime(bad), bad).toBeNull();
+    expect(parseIsoTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoTime('0050-03-01 06:00')).toBe(new Date(0).setUTCFullYear(50, 2, 1) + 6 * 3_600_000);
+    for (const bad of ['2021-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-01-31 24:00', '2020-1-5', '20200131', '1959', 'Jan 1959', '2020-01-31T12']) expect(parseIsoTime(bad), bad).toBeNull();
   });
 
   it.each([

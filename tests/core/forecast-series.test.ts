@@ -183,6 +183,8 @@ describe('the same series from the file, the imported dataset and the stored run
     const loaded = await loadForecastRun(new NodeFileSystem(), project, summary.run);
     const expected = seriesFromColumns(tableColumns(await readCsvFile(path)), loaded.config);
     expect(loaded.config.missing).toBe('ffill');
+    expect(loaded.missing).toEqual(summary.missing);
+    expect(loaded.time).toBeNull();
     expect(Array.from(loaded.windows.values)).toEqual(Array.from(applyZScore(expected.raw, 1, expected.length, loaded.norm)));
 
     const snapshot = (dir: string): [string, string][] =>

@@ -8,6 +8,10 @@ import type { CsvTimeStep } from '../../shared/datasets';
 
 const ISO = /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS[month - 1]!;
+
 /** Milliseconds since 1970-01-01 UTC, or null when `text` is not one of the accepted forms or not a real calendar time. */
 export function parseIsoTime(text: string): number | null {
   const m = ISO.exec(text);
@@ -17,11 +21,9 @@ export function parseIsoTime(text: string): number | null {
   const second = m[6] === undefined ? 0 : Number(m[6]);
   const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, ms);
-  if (date.getUTCDate() !== day) return null; // 2021-02-30 rolls over into March
-  let t = date.getTime();
+  if (day > daysInMonth(year, month)) return null; // 2021-02-30 is not a day
+  // Date.UTC reads years 0-99 as 1900-1999; those go through setUTCFullYear
+  let t = year >= 100 ? Date.UTC(year, month - 1, day, hour, minute, second, ms) : new Date(0).setUTCFullYear(year, month - 1, day) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   const zone = m[8];
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

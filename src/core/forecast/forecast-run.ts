@@ -17,7 +17,7 @@ import { applyZScore, SeriesWindows, type Normalization } from '../../engine/for
 import type { Rng } from '../../engine/rng';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import { ForecastError } from './forecast-error';
-import { buildSeries, readForecastSeries, type ForecastSeries, type SeriesColumns } from './series-source';
+import { buildSeries, readForecastSeries, type ForecastSeries, type MissingReport, type SeriesColumns } from './series-source';
 
 /** The checkpoint state blob of a forecast run. */
 export interface ForecastCheckpointState {
@@ -77,6 +77,10 @@ export interface LoadedForecastRun {
   length: number;
   trainEnd: number;
   valEnd: number;
+  /** The time column's text of each step (for the x axis), or null when the run has no time column. */
+  time: string[] | null;
+  /** What the run's missing-value policy did to the dataset. */
+  missing: MissingReport;
 }
 
 /** A forecast run's config and trained model at a checkpoint (default: the last), with its checkpoint state. */
@@ -106,7 +110,7 @@ export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string,
 export async function loadForecastRun(fs: FileSystem, projectDir: string, runId: string): Promise<LoadedForecastRun> {
   const { config, model, state } = await loadForecastCheckpoint(fs, projectDir, runId);
   const record = await readDataset(fs, projectDir, config.datasetId);
-  const { raw, length, features } = await readForecastSeries(fs, projectDir, record, config);
+  const { raw, length, features, time, missing } = await readForecastSeries(fs, projectDir, record, config);
   const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
-  return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd };
+  return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd, time, missing };
 }
