@@ -110,8 +110,10 @@ describe('time columns', () => {
     expect(parseIsoTime('2020-01-31T12:00:00.250+02:00')).toBe(Date.UTC(2020, 0, 31, 10, 0, 0, 250));
     expect(parseIsoTime('1959-01')).toBe(Date.UTC(1959, 0, 1));
     expect(parseIsoTime('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseIsoTime('1974Q3')).toBe(Date.UTC(1974, 6, 1)); // pandas' quarter periods
+    expect(parseIsoTime('1974-Q4')).toBe(Date.UTC(1974, 9, 1));
     expect(parseIsoTime('0050-03-01 06:00')).toBe(new Date(0).setUTCFullYear(50, 2, 1) + 6 * 3_600_000);
-    for (const bad of ['2021-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-01-31 24:00', '2020-1-5', '20200131', '1959', 'Jan 1959', '2020-01-31T12']) expect(parseIsoTime(bad), bad).toBeNull();
+    for (const bad of ['2021-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-01-31 24:00', '2020-1-5', '20200131', '1959', 'Jan 1959', '2020-01-31T12', '1974Q5', '1974Q0']) expect(parseIsoTime(bad), bad).toBeNull();
   });
 
   it.each([
@@ -120,6 +122,7 @@ describe('time columns', () => {
     ['weekly', ['2020-01-06', '2020-01-13', '2020-01-20'], 52],
     ['monthly', ['1959-01', '1959-02', '1959-03', '1959-04'], 12],
     ['quarterly', ['2019-01-01', '2019-04-01', '2019-07-01', '2019-10-01'], 4],
+    ['quarterly', ['1974Q1', '1974Q2', '1974Q3', '1974Q4', '1975Q1'], 4],
     ['yearly', ['2019-01-01', '2020-01-01', '2021-01-01'], 1],
   ] as const)('infers a %s step and its seasonal period', (step, times, period) => {
     const { stats } = read(['when,y', ...times.map((t, i) => `${t},${i}`)].join('\n'));

@@ -1,11 +1,13 @@
 /**
  * ISO 8601 dates and datetimes as they appear in CSV time columns, and the sampling step a column
  * of them implies. Accepted forms: `1959-01` (year-month), `2020-01-31`, `2020-01-31 12:00`,
- * `2020-01-31T12:00:00`, with optional fractional seconds and a `Z` or `±HH:MM` offset. A time
+ * `2020-01-31T12:00:00`, with optional fractional seconds and a `Z` or `±HH:MM` offset, and
+ * pandas' quarter periods `1974Q1` / `1974-Q1` (the quarter's first day). A time
  * without an offset is read as UTC, so steps are never bent by daylight-saving changes.
  */
 import type { CsvTimeStep } from '../../shared/datasets';
 
+const QUARTER = /^(\d{4})-?Q([1-4])$/;
 const ISO = /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -14,6 +16,8 @@ const daysInMonth = (year: number, month: number): number =>
 
 /** Milliseconds since 1970-01-01 UTC, or null when `text` is not one of the accepted forms or not a real calendar time. */
 export function parseIsoTime(text: string): number | null {
+  const q = QUARTER.exec(text);
+  if (q !== null) return parseIsoTime(`${q[1]}-${String(3 * Number(q[2]) - 2).padStart(2, '0')}`);
   const m = ISO.exec(text);
   if (m === null) return null;
   const year = Number(m[1]), month = Number(m[2]), day = m[3] === undefined ? 1 : Number(m[3]);
