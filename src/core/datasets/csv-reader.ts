@@ -138,17 +138,13 @@ export class CsvReader {
     this.pending += text;
     let cut = -1;
     const s = this.pending;
-    for (let i = this.scanned; i < s.length; ) {
-      const q = s.indexOf('"', i);
-      const stop = q < 0 ? s.length : q;
-      if (!this.quoted) {
-        const nl = s.lastIndexOf('\n', stop - 1);
-        if (nl >= i) cut = nl + 1;
-      }
-      if (q < 0) break;
-      this.quoted = !this.quoted;
-      i = q + 1;
+    let quoted = this.quoted;
+    for (let i = this.scanned; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 34) quoted = !quoted; // "
+      else if (c === 10 && !quoted) cut = i + 1; // a line end outside quotes ends a record
     }
+    this.quoted = quoted;
     this.scanned = s.length;
     if (cut > 0) {
       this.parseBlock(s.slice(0, cut), false);
