@@ -148,6 +148,26 @@ describe('time columns', () => {
   });
 });
 
+describe('CsvTableBuilder', () => {
+  it('collects thousands of rows column by column, keeping texts only for time columns, aligned from the first row', () => {
+    const day = (i: number) => new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10);
+    const lines = ['d,e,x', ...Array.from({ length: 3000 }, (_, i) => `${i < 5 ? '' : day(i)},${i === 2000 ? 'later' : day(i)},${i % 10 === 0 ? 'NA' : i / 2}`)];
+    const b = new CsvTableBuilder();
+    for (let i = 0; i < lines.length; i += 100) b.reader.push(lines.slice(i, i + 100).join('\n') + '\n');
+    const table = b.finish();
+    expect(table.stats.columns.map((c) => c.kind)).toEqual(['time', 'label', 'numeric']);
+    expect([...table.columns.keys()]).toEqual(['d', 'x']);
+    expect([...table.times.keys()]).toEqual(['d']);
+    const d = table.times.get('d')!;
+    expect(d).toHaveLength(3000);
+    expect(d.slice(0, 6)).toEqual(['', '', '', '', '', day(5)]);
+    expect(d[2999]).toBe(day(2999));
+    expect(table.columns.get('d')![2999]).toBe(Date.UTC(2000, 0, 3000));
+    expect(Array.from(table.columns.get('x')!)).toEqual(Array.from({ length: 3000 }, (_, i) => (i % 10 === 0 ? NaN : i / 2)));
+    expect(table.lines).toEqual(Array.from({ length: 3000 }, (_, i) => i + 2));
+  });
+});
+
 describe('CSV import and read-back', () => {
   it('imports a BOM, CRLF, semicolon file with dates and missing cells; reading it back gives the same table as reading the text', async () => {
     const text = 'date;load;temp\r\n2020-01-01;1.5;?\r\n2020-01-02;NA;3\r\n2020-01-03;2.5;4\r\n';

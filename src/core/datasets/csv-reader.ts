@@ -66,7 +66,8 @@ interface TimeTrack {
 
 /**
  * Receives each data row: numeric cells as numbers, time cells as milliseconds since the epoch
- * (UTC), missing and label cells as NaN; `cells` are the trimmed texts.
+ * (UTC), missing and label cells as NaN; `cells` are the trimmed texts. `values` is reused for the
+ * next row: copy what you keep.
  */
 export type RowSink = (values: Float64Array, line: number, cells: readonly string[]) => void;
 
@@ -125,6 +126,7 @@ export class CsvReader {
   private columns: Column[] | undefined;
   private rows = 0;
   private rowsWithMissing = 0;
+  private rowValues = new Float64Array(0);
 
   constructor(
     private readonly onRow?: RowSink,
@@ -186,6 +188,11 @@ export class CsvReader {
       rowsWithMissing: this.rowsWithMissing,
       time: timeColumn === undefined ? null : timeStats(timeColumn.name, timeColumn.time!),
     };
+  }
+
+  /** A column's kind so far; `undecided` until its first present cell. */
+  kindOf(j: number): Column['kind'] {
+    return this.columns?.[j]?.kind ?? 'undecided';
   }
 
   private parseBlock(block: string, last: boolean): void {
@@ -260,7 +267,8 @@ export class CsvReader {
   private row(fields: string[], line: number): void {
     const columns = this.columns!;
     if (fields.length !== columns.length) throw new DatasetError('RaggedRow', { line, expected: columns.length, found: fields.length });
-    const values = this.onRow === undefined ? undefined : new Float64Array(fields.length).fill(NaN);
+    if (this.onRow !== undefined && this.rowValues.length !== fields.length) this.rowValues = new Float64Array(fields.length);
+    const values = this.onRow === undefined ? undefined : this.rowValues.fill(NaN);
     const row = this.rows + 1;
     let gap = false;
     for (let j = 0; j < fields.length; j++) {

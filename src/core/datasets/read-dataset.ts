@@ -44,19 +44,43 @@ export interface CsvTable {
   lines: number[];
 }
 
-/** Collects a CsvReader's rows into a CsvTable. */
+/**
+ * Collects a CsvReader's rows into a CsvTable, column by column in growing typed arrays (no
+ * object per row), keeping cell texts only for columns that may still be time columns.
+ */
 export class CsvTableBuilder {
   readonly reader: CsvReader;
-  private readonly rows: Float64Array[] = [];
+  private values: Float64Array[] = [];
+  private texts: (string[] | null)[] = [];
   private readonly lines: number[] = [];
-  private readonly cells: (readonly string[])[] = [];
+  private rows = 0;
 
   constructor(options: CsvReaderOptions = {}) {
-    this.reader = new CsvReader((values, line, cells) => {
-      this.rows.push(values);
-      this.lines.push(line);
-      this.cells.push(cells);
-    }, options);
+    this.reader = new CsvReader((values, line, cells) => this.add(values, line, cells), options);
+  }
+
+  private add(values: Float64Array, line: number, cells: readonly string[]): void {
+    if (this.rows === 0) {
+      this.values = Array.from(values, () => new Float64Array(1024));
+      this.texts = Array.from(values, () => []);
+    }
+    if (this.rows === this.values[0]!.length) {
+      this.values = this.values.map((v) => {
+        const grown = new Float64Array(v.length * 2);
+        grown.set(v);
+        return grown;
+      });
+    }
+    for (let j = 0; j < values.length; j++) {
+      this.values[j]![this.rows] = values[j]!;
+      const texts = this.texts[j];
+      if (texts === null || texts === undefined) continue;
+      const kind = this.reader.kindOf(j);
+      if (kind === 'time' || kind === 'undecided') texts.push(cells[j]!);
+      else this.texts[j] = null; // numeric or label: its texts are not needed
+    }
+    this.lines.push(line);
+    this.rows++;
   }
 
   finish(): CsvTable {
@@ -65,8 +89,8 @@ export class CsvTableBuilder {
     const times = new Map<string, string[]>();
     stats.columns.forEach((col, j) => {
       if (col.kind === 'label') return;
-      columns.set(col.name, Float64Array.from(this.rows, (r) => r[j]!));
-      if (col.kind === 'time') times.set(col.name, this.cells.map((c) => c[j]!));
+      columns.set(col.name, this.values[j]!.slice(0, this.rows));
+      if (col.kind === 'time') times.set(col.name, this.texts[j]!);
     });
     return { stats, columns, times, lines: this.lines };
   }
