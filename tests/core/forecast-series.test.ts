@@ -187,6 +187,10 @@ describe('the same series from the file, the imported dataset and the stored run
     expect(loaded.time).toBeNull();
     expect(Array.from(loaded.windows.values)).toEqual(Array.from(applyZScore(expected.raw, 1, expected.length, loaded.norm)));
 
+    const printed: string[] = [];
+    expect(await main(['train', '--task', 'forecast', '--data', path, '--target', 'x', '--covariates', 'y', '--missing', 'drop', '--project', project, '--hidden', '4', '--epochs', '1'], { out: (l) => printed.push(l), err: () => {} })).toBe(0);
+    expect(printed).toContain('missing values (drop): x 6 (6 rows dropped), y 4 (4 rows dropped)');
+
     const snapshot = (dir: string): [string, string][] =>
       readdirSync(dir, { recursive: true }).map(String).sort().map((p) => [p, statSync(join(dir, p)).isFile() ? readFileSync(join(dir, p), 'hex') : 'dir']);
     const before = snapshot(project);
