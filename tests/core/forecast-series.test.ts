@@ -91,10 +91,17 @@ describe('series refusals, each naming its field and column or row', () => {
     expect(refusal(rows(10), { timeColumn: 'when' })).toMatchObject({ code: 'UnknownColumn', details: { field: 'timeColumn', column: 'when' } });
   });
 
-  it('NotNumericColumn for a label or time column as target; NotTimeColumn for a numeric or label time column', () => {
+  it('NotNumericColumn for a label or time column as target; NotTimeColumn for a label column ordering the rows', () => {
     expect(refusal(rows(10), { target: 'city' })).toMatchObject({ code: 'NotNumericColumn', details: { field: 'target', column: 'city' } });
     expect(refusal(rows(10), { covariates: ['date'] })).toMatchObject({ code: 'NotNumericColumn', details: { field: 'covariates', column: 'date' } });
-    for (const col of ['y', 'city']) expect(refusal(rows(10), { timeColumn: col })).toMatchObject({ code: 'NotTimeColumn', details: { field: 'timeColumn', column: col } });
+    expect(refusal(rows(10), { timeColumn: 'city' })).toMatchObject({ code: 'NotTimeColumn', details: { field: 'timeColumn', column: 'city' } });
+  });
+
+  it('a numeric column (a year, a step) can order the rows too: its numbers are the times', () => {
+    const years = ['year,x', '1700,5', '1701,11', '1702,16', '1703,23', '1704,36', '1705,58'].join('\n');
+    expect(series(years, { timeColumn: 'year' }).time).toEqual(['1700', '1701', '1702', '1703', '1704', '1705']);
+    const e = refusal(years.replace('1703,23', '1701,23'), { timeColumn: 'year' });
+    expect(e).toMatchObject({ code: 'NonMonotonicTime', details: { row: 4, line: 5, previous: '1702', value: '1701' } });
   });
 
   it('DuplicateColumn', () => {

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
  * naming the column and row where there is one.
  *
  * Data refusals (series-source.ts): NoNumericColumn, UnknownColumn, NotNumericColumn,
- * DuplicateColumn, NotTimeColumn (the time column holds no dates), AllMissing (a used column
+ * DuplicateColumn, NotTimeColumn (the time column holds neither dates nor numbers), AllMissing (a used column
  * with no value), MissingValue (policy `refuse`, or a missing time), NonMonotonicTime (the time
  * column does not strictly increase; names the row, line and both times), TooFewRows.
  */

@@ -27,7 +27,7 @@ export interface SeriesColumns {
   values: (name: string) => ArrayLike<number>;
   /** 1-based file line of each row, for messages. */
   lines?: readonly number[];
-  /** The cell texts of a time column; undefined for any other column. */
+  /** The cell texts of a date/time column; undefined for any other column (a numeric column can still order the rows). */
   times?: (name: string) => readonly string[] | undefined;
 }
 
@@ -38,7 +38,7 @@ export interface ForecastSeries {
   features: string[];
   /** 0-based source row of each step (differs from the step when `drop` removed rows). */
   rows: Int32Array;
-  /** The time column's text of each step, when the run has a time column. */
+  /** The time column's text of each step (a numeric one as its numbers), when the run has a time column. */
   time: string[] | null;
   missing: MissingReport;
 }
@@ -94,7 +94,9 @@ export function buildSeries(columns: SeriesColumns, c: ForecastRunConfig): Forec
   if (timeName !== null) {
     if (!columns.names.includes(timeName)) throw new ForecastError('UnknownColumn', `There is no column "${timeName}" in the data to order the rows by.`, 'timeColumn', { column: timeName });
     timeText = columns.times?.(timeName);
-    if (timeText === undefined) throw new ForecastError('NotTimeColumn', `Column "${timeName}" does not hold dates or times (such as 2020-01-31 or 2020-01-31 12:00), so it cannot order the rows.`, 'timeColumn', { column: timeName });
+    if (timeText === undefined && !columns.numeric(timeName)) {
+      throw new ForecastError('NotTimeColumn', `Column "${timeName}" holds neither dates (such as 2020-01-31 or 2020-01-31 12:00) nor numbers, so it cannot order the rows.`, 'timeColumn', { column: timeName });
+    }
   }
 
   const n = columns.values(c.target).length;
@@ -108,6 +110,8 @@ export function buildSeries(columns: SeriesColumns, c: ForecastRunConfig): Forec
     report.columns.push({ name: u.name, missing, filled: 0, dropped: 0 });
   }
   const timeMs = timeName === null ? undefined : Float64Array.from(columns.values(timeName));
+  // a numeric time column (a year, a step count) is shown as its numbers
+  const timeAt = (t: number): string => (timeText !== undefined ? timeText[t]! : String(timeMs![t]));
   if (timeName !== null) {
     let missing = 0;
     for (let t = 0; t < n; t++) if (Number.isNaN(timeMs![t]!)) missing++;
@@ -152,7 +156,7 @@ export function buildSeries(columns: SeriesColumns, c: ForecastRunConfig): Forec
     for (let k = 1; k < length; k++) {
       const t = keep[k]!, s = keep[k - 1]!;
       if (timeMs[t]! > timeMs[s]!) continue;
-      const previous = timeText![s]!, value = timeText![t]!;
+      const previous = timeAt(s), value = timeAt(t);
       throw new ForecastError('NonMonotonicTime', `Time column "${timeName}" does not increase at ${where(t, lines)}: ${value} follows ${previous}${timeMs[t] === timeMs[s] ? ' (the same time twice)' : ''}. Sort the file by time, or train without a time column.`, 'data', {
         column: timeName, row: t + 1, ...(lines ? { line: lines[t] } : {}), previous, value,
       });
@@ -167,7 +171,7 @@ export function buildSeries(columns: SeriesColumns, c: ForecastRunConfig): Forec
     const dropped = report.droppedRows > 0 ? ` (after dropping ${report.droppedRows} rows with missing values)` : '';
     throw new ForecastError('TooFewRows', `${length} rows${dropped} are too few for a window of ${c.window} plus a horizon of ${c.horizon} in both the training part (${trainEnd} rows) and the validation part (${Math.max(0, valEnd - trainEnd)} rows).`, 'data', { rows: length, droppedRows: report.droppedRows });
   }
-  const time = timeText === undefined ? null : Array.from(keep, (t) => timeText[t]!);
+  const time = timeMs === undefined ? null : Array.from(keep, timeAt);
   return { raw, length, features, rows: keep, time, missing: report };
 }
 
