@@ -129,7 +129,8 @@ export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string,
   const bundle = await loadCheckpoint(fs, projectDir, runId, chosen.name);
   const state = bundle.state as ForecastCheckpointState;
   const model = buildForecastModel(config, state.features.length);
-  model.loadParameters(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>);
+  // training checkpoints also hold the optimizer's slots (`optim.*`): only the parameters load
+  model.loadParameters(new Map([...(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>)].filter(([name]) => model.params.has(name))));
   return { config, model, state, checkpoint: chosen.name };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What a run trains with: config.json (immutable once the run starts) plus the changes a resume
  * asked for, kept beside it in `training.json` — a new epoch total, or a lower learning rate after
- * a divergence. The executor reads the two together; the history stays for the record.
+ * a divergence. The executor reads the two together; the history stays for the record. Text and
+ * forecast runs share the file; each reads it against its own config schema.
  */
 import { z } from 'zod';
 import type { FileSystem } from '../fs/file-system';
@@ -9,6 +10,7 @@ import { readJsonFile, writeJsonAtomic } from '../store/json-file';
 import { runFile } from '../store/layout';
 import { readRunConfig } from '../store/runs';
 import { StoreError } from '../store/store-error';
+import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import { runConfigFields, runConfigSchema, type RunConfig } from '../../shared/run-config';
 
 export const TRAINING_FILE = 'training.json';
@@ -46,6 +48,25 @@ export async function readEffectiveConfig(fs: FileSystem, dir: string, runId: st
   if (file.epochs !== undefined) config.epochs = file.epochs;
   if (file.lr !== undefined) config.lr = file.lr;
   return config;
+}
+
+/** A forecast run's config.json validated against the forecast schema, with the resume overrides applied (and checked against its ranges). */
+export async function readEffectiveForecastConfig(fs: FileSystem, dir: string, runId: string): Promise<ForecastRunConfig> {
+  const raw = await readRunConfig(fs, dir, runId);
+  const file = await readTrainingFile(fs, dir, runId);
+  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (file.epochs !== undefined) merged.epochs = file.epochs;
+  if (file.lr !== undefined) merged.lr = file.lr;
+  const parsed = forecastConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new StoreError('CorruptRun', { id: runId, file: 'config.json', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  return parsed.data;
+}
+
+/** The run's effective config, whichever task it trains. */
+export async function readTrainingConfig(fs: FileSystem, dir: string, runId: string): Promise<{ task: 'language'; config: RunConfig } | { task: 'forecast'; config: ForecastRunConfig }> {
+  return isForecastConfig(await readRunConfig(fs, dir, runId))
+    ? { task: 'forecast', config: await readEffectiveForecastConfig(fs, dir, runId) }
+    : { task: 'language', config: await readEffectiveConfig(fs, dir, runId) };
 }
 
 /** Records a resume's new settings (nothing is written when there are none). */

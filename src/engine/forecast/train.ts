@@ -51,9 +51,10 @@ export interface ForecastStepResult {
   /** 0-based epoch and minibatch index within it. */
   epoch: number;
   stepInEpoch: number;
-  /** This was the epoch's last minibatch; `epochLoss` is then the epoch's mean loss. */
+  /** This was the epoch's last minibatch; `epochLoss` and `epochGradNorm` are then the epoch's means (over windows, over updates). */
   epochDone: boolean;
   epochLoss: number | null;
+  epochGradNorm: number | null;
   /** Updates applied so far, this one included. */
   updates: number;
   /** Set when the loss or the gradient was not finite: the update was skipped; the sentence says where. */
@@ -78,9 +79,10 @@ export interface ForecastTrainerPosition {
   /** The Rng now, and before the epoch in progress drew its order (null at an epoch boundary). */
   rng: RngState;
   epochRng: RngState | null;
-  /** Σ loss·windows and windows of the epoch in progress. */
+  /** Σ loss·windows, windows and Σ gradient norm of the epoch in progress. */
   epochLossSum: number;
   epochWindows: number;
+  epochGradNormSum: number;
   optimizer: { kind: OptimizerKind; step: number };
 }
 
@@ -107,6 +109,7 @@ export class ForecastTrainer {
   private updateCount = 0;
   private epochLossSum = 0;
   private epochWindows = 0;
+  private epochGradNormSum = 0;
 
   constructor(
     readonly model: ForecastModel<Float32Array>,
@@ -157,8 +160,8 @@ export class ForecastTrainer {
     model.zeroGrads();
     const loss = slot.ws.forward(slot.x, { targets: slot.y, training: true, rng: this.rng });
     const epoch = this.completedEpochs, stepInEpoch = this.batch, lr = this.optimizer.lr;
-    const result = (gradNorm: number, diverged: string | null, epochDone = false, epochLoss: number | null = null): ForecastStepResult => ({
-      loss, gradNorm, lr, windows: B, epoch, stepInEpoch, epochDone, epochLoss, updates: this.updateCount, diverged,
+    const result = (gradNorm: number, diverged: string | null, epochDone = false, epochLoss: number | null = null, epochGradNorm: number | null = null): ForecastStepResult => ({
+      loss, gradNorm, lr, windows: B, epoch, stepInEpoch, epochDone, epochLoss, epochGradNorm, updates: this.updateCount, diverged,
     });
     const at = `update ${this.updateCount + 1} (epoch ${epoch + 1}, minibatch ${stepInEpoch + 1} of ${this.batchesPerEpoch})`;
     if (!Number.isFinite(loss)) return result(NaN, `Training diverged at ${at}: the training loss is ${loss}. Lower the learning rate or set gradient clipping, then resume.`);
@@ -169,16 +172,19 @@ export class ForecastTrainer {
     this.updateCount++;
     this.epochLossSum += loss * B;
     this.epochWindows += B;
+    this.epochGradNormSum += gradNorm;
     this.batch++;
     if (this.batch < this.order.length) return result(gradNorm, null);
     const epochLoss = this.epochLossSum / this.epochWindows;
+    const epochGradNorm = this.epochGradNormSum / this.batch;
     this.completedEpochs++;
     this.batch = 0;
     this.order = null;
     this.epochRng = null;
     this.epochLossSum = 0;
     this.epochWindows = 0;
-    return result(gradNorm, null, true, epochLoss);
+    this.epochGradNormSum = 0;
+    return result(gradNorm, null, true, epochLoss, epochGradNorm);
   }
 
   exportState(): ForecastTrainerState {
@@ -191,13 +197,13 @@ export class ForecastTrainer {
       position: {
         format: FORECAST_TRAINER_FORMAT, version: 1, epoch: this.completedEpochs, batch: this.batch, updates: this.updateCount,
         trainWindows: this.trainStarts.length, batchSize: this.options.batchSize, rng: this.rng.getState(), epochRng: this.epochRng,
-        epochLossSum: this.epochLossSum, epochWindows: this.epochWindows, optimizer: { kind: opt.kind, step: opt.step },
+        epochLossSum: this.epochLossSum, epochWindows: this.epochWindows, epochGradNormSum: this.epochGradNormSum, optimizer: { kind: opt.kind, step: opt.step },
       },
     };
   }
 
   /** Continues from `exportState()` of a trainer over the same windows and batch size. */
-  restore(state: { tensors: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number> }>; position: unknown }): void {
+  restore(state: { tensors: ReadonlyMap<string, { shape: readonly number[]; data: ArrayLike<number | bigint> }>; position: unknown }): void {
     const p = checkPosition(state.position);
     if (p.trainWindows !== this.trainStarts.length || p.batchSize !== this.options.batchSize) {
       throw new SeriesError(`the saved training state is for ${p.trainWindows} training windows in minibatches of ${p.batchSize}, not ${this.trainStarts.length} in minibatches of ${this.options.batchSize}`);
@@ -206,8 +212,9 @@ export class ForecastTrainer {
     const params = new Map<string, { shape: readonly number[]; data: ArrayLike<number> }>();
     const slots: NamedTensors = new Map();
     for (const [name, t] of state.tensors) {
+      if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) throw new SeriesError(`the saved training state holds a tensor that is not floating point (${name})`);
       if (name.startsWith(FORECAST_OPTIM_PREFIX)) slots.set(name.slice(FORECAST_OPTIM_PREFIX.length), { shape: [...t.shape], data: Float32Array.from(t.data) });
-      else params.set(name, t);
+      else params.set(name, { shape: t.shape, data: t.data });
     }
     this.model.loadParameters(params);
     this.optimizer.importState({ kind: p.optimizer.kind, step: p.optimizer.step, tensors: slots });
@@ -216,6 +223,7 @@ export class ForecastTrainer {
     this.updateCount = p.updates;
     this.epochLossSum = p.epochLossSum;
     this.epochWindows = p.epochWindows;
+    this.epochGradNormSum = p.epochGradNormSum;
     this.order = null;
     this.epochRng = null;
     if (p.batch > 0) {
@@ -250,7 +258,7 @@ export function checkPosition(value: unknown): ForecastTrainerPosition {
   const p = value as Record<string, unknown>;
   if (p.format !== FORECAST_TRAINER_FORMAT || p.version !== 1) fail('unknown format');
   for (const key of ['epoch', 'batch', 'updates', 'trainWindows', 'batchSize', 'epochWindows'] as const) if (!isCount(p[key])) fail(`bad ${key}`);
-  if (typeof p.epochLossSum !== 'number') fail('bad epochLossSum');
+  if (typeof p.epochLossSum !== 'number' || typeof p.epochGradNormSum !== 'number') fail('bad epoch sums');
   if (!isRngState(p.rng) || !(p.epochRng === null || isRngState(p.epochRng))) fail('bad rng state');
   const opt = p.optimizer as Record<string, unknown> | null;
   if (typeof opt !== 'object' || opt === null || typeof opt.kind !== 'string' || !isCount(opt.step)) fail('bad optimizer record');
