@@ -1,0 +1,219 @@
+/** Forecast runs through the training host and the in-process trainer, over a MemoryFileSystem. */
+import { describe, expect, it } from 'vitest';
+import { importDataset } from '../../src/core/datasets/import-dataset';
+import { loadForecastRun } from '../../src/core/forecast/forecast-run';
+import { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
+import { readDivergence, readMetrics } from '../../src/core/services/run-files';
+import { listCheckpoints, loadCheckpoint } from '../../src/core/store/checkpoints';
+import { createProject } from '../../src/core/store/project';
+import { createRun, readRun } from '../../src/core/store/runs';
+import type { RunConfigJson } from '../../src/core/store/runs';
+import { loadForecastSeries, type LoadForecastSeries } from '../../src/core/training/forecast-data';
+import { inProcessLauncher } from '../../src/core/training/in-process-launcher';
+import { TrainingHost } from '../../src/core/training/training-host';
+import { d2lSineSeries } from '../../src/engine/forecast/d2l';
+import { Rng } from '../../src/engine/rng';
+import { forecastConfigSchema, type ForecastRunConfig } from '../../src/shared/forecast-config';
+import { runEventSchema, type MetricRecord, type RunEvent } from '../../src/shared/runs';
+import { eventLog } from './training-fixtures';
+
+const T = 300;
+const DIR = '/home/u/series.rnnlab';
+
+/** The d2l sine series (first 300 steps) as a CSV with columns t, x. */
+function seriesCsv(): { text: string; x: number[] } {
+  const x = Array.from(d2lSineSeries(new Rng(1)).subarray(0, T), (v) => Number(v.toFixed(6)));
+  return { text: ['t,x', ...x.map((v, i) => `${i + 1},${v}`)].join('\n') + '\n', x };
+}
+
+async function forecastProject() {
+  const fs = new MemoryFileSystem();
+  fs.seedDir('/home/u');
+  const { text, x } = seriesCsv();
+  fs.seedFile('/home/u/series.csv', text);
+  await createProject(fs, DIR, 'Forecast training test');
+  const dataset = await importDataset(fs, DIR, '/home/u/series.csv');
+  const createForecastRun = async (config: Partial<ForecastRunConfig> = {}) => {
+    const full = forecastConfigSchema.parse({ task: 'forecast', datasetId: dataset.id, target: 'x', window: 4, hiddenSize: 6, epochs: 4, batchSize: 16, lr: 0.01, seed: 3, ...config });
+    return (await createRun(fs, DIR, { config: full as unknown as RunConfigJson, name: 'forecast x' })).id;
+  };
+  return { fs, x, createForecastRun };
+}
+
+type Project = Awaited<ReturnType<typeof forecastProject>>;
+
+function hostFor(p: Project, loadSeries?: LoadForecastSeries) {
+  const log = eventLog();
+  const host = new TrainingHost({ fs: p.fs, launcher: inProcessLauncher(p.fs, loadSeries ? { loadSeries } : {}), emit: log.emit });
+  return { host, events: log.events };
+}
+
+/** The deterministic part of the records (no clock fields). */
+const numbers = (records: readonly MetricRecord[], kinds: readonly MetricRecord['kind'][] = ['train', 'val', 'epoch']) =>
+  records.filter((r) => kinds.includes(r.kind)).map(({ time: _time, ...rest }) => rest);
+
+async function finalParams(p: Project, id: string) {
+  const { checkpoints } = await listCheckpoints(p.fs, DIR, id);
+  const bundle = await loadCheckpoint(p.fs, DIR, id, checkpoints.at(-1)!.name);
+  return { step: bundle.step, tensors: [...bundle.tensors].map(([name, t]) => [name, Array.from(t.data as Float32Array)]) };
+}
+
+async function uninterrupted(p: Project, config: Partial<ForecastRunConfig> = {}) {
+  const id = await p.createForecastRun(config);
+  const { host } = hostFor(p);
+  await host.start(DIR, id);
+  expect((await host.wait(DIR, id)).state).toBe('done');
+  return { id, metrics: await readMetrics(p.fs, DIR, id), params: await finalParams(p, id) };
+}
+
+describe('forecast runs in the training host', () => {
+  it('trains to done, streaming train records, a val record in original units and a checkpoint every epoch', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun();
+    const { host, events } = hostFor(p);
+    const checkpointsSeen: number[] = [];
+    host.subscribe((e: RunEvent) => {
+      if (e.checkpoints) checkpointsSeen.push(e.checkpoints.length);
+    });
+    await host.start(DIR, id);
+    const run = await host.wait(DIR, id);
+    expect(run.state).toBe('done');
+    expect(run.message).toMatch(/^Finished 4 epochs \(update \d+\)\.$/);
+
+    const metrics = await readMetrics(p.fs, DIR, id);
+    const epochs = metrics.filter((m) => m.kind === 'epoch');
+    expect(epochs.map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
+    // 210 training rows → 206 windows → 13 minibatches of 16 per epoch
+    expect(epochs.map((m) => m.step)).toEqual([13, 26, 39, 52]);
+    expect(epochs.at(-1)!.loss!).toBeLessThan(epochs[0]!.loss!);
+    for (const e of epochs) expect(e).toMatchObject({ lr: 0.01, gradNorm: expect.any(Number) });
+    const train = metrics.filter((m) => m.kind === 'train');
+    expect(train.length).toBeGreaterThanOrEqual(4 * 13);
+    for (const m of train) expect(m).toMatchObject({ loss: expect.any(Number), gradNorm: expect.any(Number), lr: 0.01 });
+
+    // validation rows 210…269 (train 70 %, val 20 %): the last-value baseline computed here by hand
+    const val = metrics.filter((m) => m.kind === 'val');
+    expect(val.map((m) => m.epoch)).toEqual([1, 2, 3, 4]);
+    let ae = 0, se = 0;
+    for (let t = 210; t < 270; t++) {
+      ae += Math.abs(p.x[t]! - p.x[t - 1]!);
+      se += (p.x[t]! - p.x[t - 1]!) ** 2;
+    }
+    for (const v of val) {
+      expect(v.baselineMae!).toBeCloseTo(ae / 60, 5);
+      expect(v.baselineRmse!).toBeCloseTo(Math.sqrt(se / 60), 5);
+      expect(v.rmse!).toBeCloseTo(Math.sqrt(v.mse!), 12);
+      expect(v.mae!).toBeGreaterThan(0);
+      expect(v.loss!).toBeGreaterThan(0);
+      expect(v.perplexity).toBeUndefined();
+    }
+    expect(val.at(-1)!.mse!).toBeLessThan(val[0]!.mse!);
+
+    // one checkpoint per epoch, each at its epoch's step, each announced live
+    const { checkpoints } = await listCheckpoints(p.fs, DIR, id);
+    expect(checkpoints.map((c) => c.step)).toEqual([13, 26, 39, 52]);
+    expect(checkpointsSeen.at(-1)).toBe(4); // events batch at ~10 a second: a fast run may announce several at once
+    for (const e of events) expect(runEventSchema.safeParse(e).success).toBe(true);
+    expect(events.some((e) => e.state === 'running' && e.metrics.some((m) => m.kind === 'train'))).toBe(true);
+    expect(events.at(-1)!.state).toBe('done');
+
+    // the trained run loads for predictions and exports like one made by the command line
+    const loaded = await loadForecastRun(p.fs, DIR, id);
+    expect(loaded).toMatchObject({ trainEnd: 210, valEnd: 270, length: T });
+  });
+
+  it('pauses, single-steps, and resumes to the same records and bit-identical parameters as an uninterrupted run', async () => {
+    const p = await forecastProject();
+    const reference = await uninterrupted(p, { epochs: 3 });
+    const id = await p.createForecastRun({ epochs: 3 });
+    const { host } = hostFor(p);
+    // single steps load the run paused without racing it to its end
+    for (let i = 0; i < 5; i++) await host.step(DIR, id);
+    expect(host.status(DIR, id)!.progress!.step).toBe(5);
+    expect((await readRun(p.fs, DIR, id)).state).toBe('paused');
+    expect((await host.resume(DIR, id)).state).toBe('running');
+    await host.pause(DIR, id);
+    await host.step(DIR, id);
+    await host.resume(DIR, id);
+    expect((await host.wait(DIR, id)).state).toBe('done');
+    expect(numbers(await readMetrics(p.fs, DIR, id))).toEqual(numbers(reference.metrics));
+    expect(await finalParams(p, id)).toEqual(reference.params);
+  });
+
+  it('released mid-epoch (app quit) and resumed by a new host, it ends exactly where an uninterrupted run does', async () => {
+    const p = await forecastProject();
+    const reference = await uninterrupted(p, { epochs: 3 });
+    const id = await p.createForecastRun({ epochs: 3 });
+    const first = hostFor(p);
+    for (let i = 0; i < 19; i++) await first.host.step(DIR, id); // epoch 2, minibatch 7 of 13
+    await first.host.shutdown();
+    expect((await readRun(p.fs, DIR, id)).state).toBe('paused');
+    expect((await listCheckpoints(p.fs, DIR, id)).checkpoints.map((c) => c.step)).toEqual([13, 19]);
+
+    const second = hostFor(p);
+    await second.host.resume(DIR, id);
+    expect((await second.host.wait(DIR, id)).state).toBe('done');
+    expect(numbers(await readMetrics(p.fs, DIR, id), ['val', 'epoch'])).toEqual(numbers(reference.metrics, ['val', 'epoch']));
+    expect(await finalParams(p, id)).toEqual(reference.params);
+  });
+
+  it('stops a run as done at its current step with a checkpoint there, and a resume with more epochs and a new learning rate continues it', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun({ epochs: 3 });
+    const { host } = hostFor(p);
+    for (let i = 0; i < 7; i++) await host.step(DIR, id);
+    const stopped = await host.stop(DIR, id);
+    expect(stopped.state).toBe('done');
+    expect(stopped.message).toMatch(/^Stopped at epoch 0 of 3 \(update 7\)/);
+    expect((await listCheckpoints(p.fs, DIR, id)).checkpoints.map((c) => c.step)).toEqual([7]);
+
+    await host.resume(DIR, id, { epochs: 4, lr: 0.005 });
+    expect((await host.wait(DIR, id)).state).toBe('done');
+    const epochs = (await readMetrics(p.fs, DIR, id)).filter((m) => m.kind === 'epoch');
+    expect(epochs.map((m) => [m.epoch, m.step, m.lr])).toEqual([[1, 13, 0.005], [2, 26, 0.005], [3, 39, 0.005], [4, 52, 0.005]]);
+  });
+
+  it('ends as diverged when the loss turns NaN, with divergence.json saying so and the last good checkpoint kept', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun({ epochs: 2 });
+    const { host } = hostFor(p);
+    await host.start(DIR, id);
+    expect((await host.wait(DIR, id)).state).toBe('done');
+    const good = (await listCheckpoints(p.fs, DIR, id)).checkpoints.at(-1)!.step;
+    expect(good).toBe(26);
+
+    // the series now holds a NaN inside the training part (the normalisation comes from the checkpoint)
+    const poisoned: LoadForecastSeries = async (fs, dir, config) => {
+      const s = await loadForecastSeries(fs, dir, config);
+      s.raw[100] = NaN;
+      return s;
+    };
+    const second = hostFor(p, poisoned);
+    await second.host.resume(DIR, id, { epochs: 4 });
+    const run = await second.host.wait(DIR, id);
+    expect(run.state).toBe('diverged');
+    expect(run.message).toMatch(/^Training diverged at update \d+ \(epoch 3, minibatch \d+ of 13\): the training loss is NaN\. Lower the learning rate/);
+    expect(await readDivergence(p.fs, DIR, id)).toMatchObject({ where: 'loss', parameter: null, message: run.message });
+    expect(second.events.at(-1)!.divergence).toMatchObject({ where: 'loss' });
+    expect((await listCheckpoints(p.fs, DIR, id)).checkpoints.at(-1)!.step).toBe(good);
+    expect((await readMetrics(p.fs, DIR, id)).filter((m) => m.kind === 'epoch').map((m) => m.epoch)).toEqual([1, 2]);
+  });
+
+  it('refuses a horizon beyond one step with a sentence naming it, instead of training a one-step model', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun({ horizon: 3 });
+    const { host } = hostFor(p);
+    await host.start(DIR, id);
+    const run = await host.wait(DIR, id);
+    expect(run.state).toBe('failed');
+    expect(run.message).toMatch(/A horizon of 3 steps cannot be trained yet/);
+    expect((await listCheckpoints(p.fs, DIR, id)).checkpoints).toEqual([]);
+  });
+
+  it('thins the windows by the stride: every second window trains and validates', async () => {
+    const p = await forecastProject();
+    const { metrics } = await uninterrupted(p, { epochs: 1, stride: 2 });
+    // 206 training windows → 103 → 7 minibatches of 16
+    expect(metrics.find((m) => m.kind === 'epoch')!.step).toBe(7);
+  });
+});
