@@ -226,7 +226,7 @@ export abstract class ExecutorBase implements Executor {
     this.sendProgress();
     const p = this.progress();
     const at = `epoch ${Math.floor(p.epoch)} of ${p.totalEpochs} (update ${p.step})`;
-    const message = outcome === 'done' ? `Finished ${p.totalEpochs} epochs (update ${p.step}).` : outcome === 'stopped' ? `Stopped at ${at}.` : `Saved at ${at}; resume continues from there.`;
+    const message = outcome === 'done' ? `Finished ${p.totalEpochs} epoch${p.totalEpochs === 1 ? '' : 's'} (update ${p.step}).` : outcome === 'stopped' ? `Stopped at ${at}.` : `Saved at ${at}; resume continues from there.`;
     this.post({ type: 'finished', outcome, progress: p, message, divergence: null as NonFiniteReportDto | null });
     return true;
   }
