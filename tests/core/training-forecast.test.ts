@@ -1,16 +1,22 @@
 /** Forecast runs through the training host and the in-process trainer, over a MemoryFileSystem. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../src/core/datasets/import-dataset';
 import { loadForecastRun } from '../../src/core/forecast/forecast-run';
+import type { FileSystem, WriteMode } from '../../src/core/fs/file-system';
 import { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
+import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { readDivergence, readMetrics } from '../../src/core/services/run-files';
 import { listCheckpoints, loadCheckpoint } from '../../src/core/store/checkpoints';
 import { createProject } from '../../src/core/store/project';
-import { createRun, readRun } from '../../src/core/store/runs';
+import { createRun, markInterruptedRuns, readRun } from '../../src/core/store/runs';
 import type { RunConfigJson } from '../../src/core/store/runs';
 import { loadForecastSeries, type LoadForecastSeries } from '../../src/core/training/forecast-data';
 import { inProcessLauncher } from '../../src/core/training/in-process-launcher';
 import { TrainingHost } from '../../src/core/training/training-host';
+import { workerLauncher } from '../../src/core/training/worker-launcher';
 import { d2lSineSeries } from '../../src/engine/forecast/d2l';
 import { Rng } from '../../src/engine/rng';
 import { forecastConfigSchema, type ForecastRunConfig } from '../../src/shared/forecast-config';
@@ -31,16 +37,43 @@ async function forecastProject() {
   fs.seedDir('/home/u');
   const { text, x } = seriesCsv();
   fs.seedFile('/home/u/series.csv', text);
-  await createProject(fs, DIR, 'Forecast training test');
-  const dataset = await importDataset(fs, DIR, '/home/u/series.csv');
+  return setUp(fs, DIR, '/home/u/series.csv', x);
+}
+
+async function diskForecastProject() {
+  const root = mkdtempSync(join(tmpdir(), 'rnnlab-forecast-training-'));
+  const { text, x } = seriesCsv();
+  writeFileSync(join(root, 'series.csv'), text);
+  const dir = join(root, 'series.rnnlab');
+  return { dir, ...(await setUp(new NodeFileSystem(), dir, join(root, 'series.csv'), x)) };
+}
+
+async function setUp<F extends FileSystem>(fs: F, dir: string, source: string, x: number[]) {
+  await createProject(fs, dir, 'Forecast training test');
+  const dataset = await importDataset(fs, dir, source);
   const createForecastRun = async (config: Partial<ForecastRunConfig> = {}) => {
     const full = forecastConfigSchema.parse({ task: 'forecast', datasetId: dataset.id, target: 'x', window: 4, hiddenSize: 6, epochs: 4, batchSize: 16, lr: 0.01, seed: 3, ...config });
-    return (await createRun(fs, DIR, { config: full as unknown as RunConfigJson, name: 'forecast x' })).id;
+    return (await createRun(fs, dir, { config: full as unknown as RunConfigJson, name: 'forecast x' })).id;
   };
   return { fs, x, createForecastRun };
 }
 
 type Project = Awaited<ReturnType<typeof forecastProject>>;
+
+/** Delegates to a memory file system and crashes it, torn, in the middle of the n-th checkpoint write. */
+function crashOnCheckpoint(mem: MemoryFileSystem, n: number): FileSystem & { crashedAt: string | null } {
+  let seen = 0;
+  const fs = Object.create(mem) as FileSystem & { crashedAt: string | null };
+  fs.crashedAt = null;
+  fs.openWrite = async (path: string, mode: WriteMode) => {
+    if (path.includes('/checkpoints/') && ++seen === n) {
+      fs.crashedAt = path;
+      mem.setFaults({ crashAfter: 1, tornWrites: true });
+    }
+    return mem.openWrite(path, mode);
+  };
+  return fs;
+}
 
 function hostFor(p: Project, loadSeries?: LoadForecastSeries) {
   const log = eventLog();
@@ -52,7 +85,7 @@ function hostFor(p: Project, loadSeries?: LoadForecastSeries) {
 const numbers = (records: readonly MetricRecord[], kinds: readonly MetricRecord['kind'][] = ['train', 'val', 'epoch']) =>
   records.filter((r) => kinds.includes(r.kind)).map(({ time: _time, ...rest }) => rest);
 
-async function finalParams(p: Project, id: string) {
+async function finalParams(p: Pick<Project, 'fs'>, id: string) {
   const { checkpoints } = await listCheckpoints(p.fs, DIR, id);
   const bundle = await loadCheckpoint(p.fs, DIR, id, checkpoints.at(-1)!.name);
   return { step: bundle.step, tensors: [...bundle.tensors].map(([name, t]) => [name, Array.from(t.data as Float32Array)]) };
@@ -209,6 +242,41 @@ describe('forecast runs in the training host', () => {
     expect(run.message).toMatch(/A horizon of 3 steps cannot be trained yet/);
     expect((await listCheckpoints(p.fs, DIR, id)).checkpoints).toEqual([]);
   });
+
+  for (const after of ['keep-all', 'lose-unsynced'] as const) {
+    it(`killed in the middle of a checkpoint write, it resumes from the last good checkpoint to the same parameters (${after === 'keep-all' ? 'process crash' : 'power cut'})`, async () => {
+      const p = await forecastProject();
+      const reference = await uninterrupted(p, { epochs: 3 });
+      const id = await p.createForecastRun({ epochs: 3 });
+      const crashing = crashOnCheckpoint(p.fs, 2);
+      const host = new TrainingHost({ fs: crashing, launcher: inProcessLauncher(crashing), onError: () => {} });
+      await host.start(DIR, id);
+      expect(await host.wait(DIR, id).catch((e: { code?: string }) => e.code)).toBe('Crashed');
+      expect(crashing.crashedAt).toMatch(/checkpoints\/\.step-0+26\.safetensors\.tmp-/);
+
+      const fs = p.fs.afterCrash(after);
+      expect(await markInterruptedRuns(fs, DIR)).toEqual([id]);
+      expect((await listCheckpoints(fs, DIR, id)).checkpoints.map((c) => c.step)).toEqual([13]);
+      const again = new TrainingHost({ fs, launcher: inProcessLauncher(fs) });
+      await again.resume(DIR, id);
+      expect((await again.wait(DIR, id)).state).toBe('done');
+      expect(numbers(await readMetrics(fs, DIR, id), ['val', 'epoch'])).toEqual(numbers(reference.metrics, ['val', 'epoch']));
+      expect(await finalParams({ ...p, fs }, id)).toEqual(reference.params);
+    });
+  }
+
+  it('trains in a real worker thread, picked by the run config\'s task', async () => {
+    const p = await diskForecastProject();
+    const id = await p.createForecastRun({ epochs: 2 });
+    const host = new TrainingHost({ fs: p.fs, launcher: workerLauncher() });
+    await host.start(p.dir, id);
+    const run = await host.wait(p.dir, id);
+    expect(run.message).toBe('Finished 2 epochs (update 26).');
+    expect(run.state).toBe('done');
+    const val = (await readMetrics(p.fs, p.dir, id)).filter((m) => m.kind === 'val');
+    expect(val.map((m) => m.epoch)).toEqual([1, 2]);
+    expect(val[0]!.mse).toBeGreaterThan(0);
+  }, 60_000);
 
   it('thins the windows by the stride: every second window trains and validates', async () => {
     const p = await forecastProject();
