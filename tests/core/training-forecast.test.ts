@@ -9,7 +9,7 @@ import type { FileSystem, WriteMode } from '../../src/core/fs/file-system';
 import { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { readDivergence, readMetrics } from '../../src/core/services/run-files';
-import { listCheckpoints, loadCheckpoint } from '../../src/core/store/checkpoints';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from '../../src/core/store/checkpoints';
 import { createProject } from '../../src/core/store/project';
 import { createRun, markInterruptedRuns, readRun } from '../../src/core/store/runs';
 import type { RunConfigJson } from '../../src/core/store/runs';
@@ -277,6 +277,22 @@ describe('forecast runs in the training host', () => {
     expect(val.map((m) => m.epoch)).toEqual([1, 2]);
     expect(val[0]!.mse).toBeGreaterThan(0);
   }, 60_000);
+
+  it('refuses to resume from a checkpoint written before forecast runs could resume, saying why, and leaves the run as it was', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun({ epochs: 1 });
+    const { host } = hostFor(p);
+    await host.start(DIR, id);
+    await host.wait(DIR, id);
+    // what the command line used to write: the parameters and the run state, no training position
+    const { checkpoints } = await listCheckpoints(p.fs, DIR, id);
+    const old = await loadCheckpoint(p.fs, DIR, id, checkpoints[0]!.name);
+    const { trainer: _trainer, ...state } = old.state as Record<string, unknown>;
+    await saveCheckpoint(p.fs, DIR, id, { step: old.step, tensors: new Map([...old.tensors].filter(([k]) => !k.startsWith('optim.'))), state });
+    const err = await host.resume(DIR, id, { epochs: 2 }).catch((e: { code?: string; message: string }) => e);
+    expect(err).toMatchObject({ code: 'NoCheckpoint', message: expect.stringMatching(/cannot be resumed: its newest whole checkpoint is not a forecast training checkpoint \(it was written before forecast runs could resume/) });
+    expect((await readRun(p.fs, DIR, id)).state).toBe('done');
+  });
 
   it('thins the windows by the stride: every second window trains and validates', async () => {
     const p = await forecastProject();

@@ -35,7 +35,7 @@ export function decodeForecastCheckpoint(bundle: CheckpointBundle<DecodedTensor>
   if (typeof s !== 'object' || s === null || s.task !== 'forecast') return fail('no forecast state');
   const norm = s.normalization;
   if (!norm || !isNumbers(norm.mean) || !isNumbers(norm.std) || !Array.isArray(s.features) || norm.mean.length !== s.features.length || norm.std.length !== s.features.length) fail('bad normalisation');
-  if (s.trainer === undefined) fail('written before forecast runs could resume: it holds no trainer position');
+  if (s.trainer === undefined) fail('it was written before forecast runs could resume and holds no training position');
   const position = checkPosition(s.trainer);
   if (position.updates !== bundle.step) fail('step does not match the trainer position');
   return { tensors: bundle.tensors, state: s as ForecastTrainingCheckpointState };

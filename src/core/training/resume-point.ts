@@ -45,12 +45,14 @@ async function findResumePoint<S>(
   fs: FileSystem, dir: string, runId: string, decode: (bundle: CheckpointBundle<DecodedTensor>) => S, firstDue: () => Promise<number>,
 ): Promise<{ state: S; checkpoint: string } | null> {
   const { checkpoints, problems } = await listCheckpoints(fs, dir, runId);
+  let unusable: string | null = null;
   for (let i = checkpoints.length - 1; i >= 0; i--) {
     try {
       const bundle = await loadCheckpoint(fs, dir, runId, checkpoints[i]!.name);
       return { state: decode(bundle), checkpoint: checkpoints[i]!.name };
-    } catch {
+    } catch (e) {
       // damaged or of another format: try the one before
+      if (e instanceof TrainingError && unusable === null) unusable = e.message;
     }
   }
   const files = checkpoints.length + problems.length;
@@ -58,7 +60,9 @@ async function findResumePoint<S>(
   if (!due) return null;
   const run = await readRun(fs, dir, runId);
   const named = run.name ? `“${run.name}” (${runId})` : runId;
-  const why = files > 0
+  const why = unusable !== null
+    ? `${unusable.replace(/^The checkpoint/, 'its newest whole checkpoint').replace(/\.$/, '')}`
+    : files > 0
     ? `its ${files === 1 ? 'checkpoint file is' : `${files} checkpoint files are`} damaged and cannot be read`
     : 'its checkpoints are gone from the run folder';
   throw new TrainingError('NoCheckpoint', `Run ${named} cannot be resumed: ${why}. Resuming would silently start it again from the beginning; start a new run with the same settings instead.`, {
