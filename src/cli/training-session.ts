@@ -11,6 +11,7 @@ import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadForecastRun } from '../core/forecast/forecast-run';
 import { readMetrics } from '../core/services/run-files';
 import { listCheckpoints } from '../core/store/checkpoints';
+import { strided } from '../core/training/forecast-executor';
 import { oneStepFigures } from '../core/training/forecast-figures';
 import { splitWindows } from '../engine/forecast/series';
 import { inProcessLauncher } from '../core/training/in-process-launcher';
@@ -181,7 +182,8 @@ async function forecastSummary(fs: NodeFileSystem, options: SessionOptions, run:
   if (checkpoints.length > 0) {
     const loaded = await loadForecastRun(fs, projectDir, runId);
     normalization = loaded.norm;
-    if (loaded.valEnd < loaded.length) test = oneStepFigures(loaded.model, loaded.windows, loaded.norm, splitWindows(loaded.length, loaded.config.window, loaded.valEnd).val);
+    const starts = strided(splitWindows(loaded.length, loaded.config.window, loaded.valEnd).val, loaded.config.stride);
+    if (loaded.valEnd < loaded.length && starts.length > 0) test = oneStepFigures(loaded.model, loaded.windows, loaded.norm, starts);
   }
   const sq = (v: number | null | undefined) => (typeof v === 'number' ? v * v : null);
   const summary = {
