@@ -11,8 +11,7 @@ import { NodeFileSystem } from '../core/fs/node-file-system';
 import { loadForecastRun } from '../core/forecast/forecast-run';
 import { readMetrics } from '../core/services/run-files';
 import { listCheckpoints } from '../core/store/checkpoints';
-import { strided } from '../core/training/forecast-executor';
-import { oneStepFigures } from '../core/training/forecast-figures';
+import { windowFigures } from '../core/training/forecast-figures';
 import { splitWindows } from '../engine/forecast/series';
 import { inProcessLauncher } from '../core/training/in-process-launcher';
 import { TrainingHost } from '../core/training/training-host';
@@ -177,13 +176,14 @@ async function forecastSummary(fs: NodeFileSystem, options: SessionOptions, run:
     elapsed = Math.max(elapsed, m.time);
   }
   const { checkpoints } = await listCheckpoints(fs, projectDir, runId);
-  let test: ReturnType<typeof oneStepFigures> | null = null;
+  let test: ReturnType<typeof windowFigures> | null = null;
   let normalization: { mean: number[]; std: number[] } | null = null;
   if (checkpoints.length > 0) {
     const loaded = await loadForecastRun(fs, projectDir, runId);
     normalization = loaded.norm;
-    const starts = strided(splitWindows(loaded.length, loaded.config.window, loaded.valEnd).val, loaded.config.stride);
-    if (loaded.valEnd < loaded.length && starts.length > 0) test = oneStepFigures(loaded.model, loaded.windows, loaded.norm, starts);
+    const c = loaded.config;
+    const starts = loaded.valEnd < loaded.length ? splitWindows(loaded.length, c.window, loaded.valEnd, { horizon: c.horizon, stride: c.stride }).val : new Int32Array(0);
+    if (starts.length > 0) test = windowFigures(loaded.model, loaded.windows, loaded.norm, starts, { loss: c.loss, ...(c.seasonalPeriod !== null && { seasonalPeriod: c.seasonalPeriod }) });
   }
   const sq = (v: number | null | undefined) => (typeof v === 'number' ? v * v : null);
   const summary = {

@@ -85,14 +85,13 @@ describe('rnn-lab resume of a forecast run', () => {
   });
 });
 
-describe('rnn-lab train --task forecast refuses settings it cannot train, before touching the project', () => {
+describe('rnn-lab train --task forecast settings', () => {
   for (const [flags, message] of [
-    [['--horizon', '3'], /^rnn-lab train: --horizon: A horizon of 3 steps cannot be trained yet/m],
-    [['--loss', 'huber'], /^rnn-lab train: --loss: The huber loss cannot be trained yet/m],
+    [['--loss', 'l2'], /--loss: .*(got "l2")/],
     [['--missing', 'guess'], /--missing: .*(got "guess")/],
     [['--stride', '0'], /--stride: .*(got 0)/],
   ] as const) {
-    it(`${flags.join(' ')}`, async () => {
+    it(`refuses ${flags.join(' ')} naming the flag, before touching the project`, async () => {
       const project = join(root, `refused-${flags[0]!.slice(2)}.rnnlab`);
       const r = await run(['train', '--task', 'forecast', '--data', series, '--target', 'x', '--project', project, ...MODEL, ...flags]);
       expect(r.code).toBe(2);
@@ -100,6 +99,19 @@ describe('rnn-lab train --task forecast refuses settings it cannot train, before
       expect(existsSync(project)).toBe(false);
     });
   }
+
+  it('trains --horizon 3 with --loss mae: epoch lines and a summary over all three steps', async () => {
+    const project = join(root, 'horizon.rnnlab');
+    const r = await run(['train', '--task', 'forecast', '--data', series, '--target', 'x', '--project', project, ...MODEL, '--epochs', '2', '--horizon', '3', '--loss', 'mae', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.json();
+    expect(lines[0]!.config).toMatchObject({ horizon: 3, loss: 'mae' });
+    expect(lines.filter((l) => l.type === 'epoch').map((l) => l.epoch)).toEqual([1, 2]);
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', state: 'done', epochs: 2 });
+    for (const key of ['val_mse', 'val_mae', 'baseline_val_mae', 'test_mse', 'baseline_test_mse']) expect(summary[key]).toBeGreaterThan(0);
+  });
 
   it('maps --clip, --stride, --seasonal-period and --missing into config.json', async () => {
     const project = join(root, 'mapped.rnnlab');

@@ -232,15 +232,24 @@ describe('forecast runs in the training host', () => {
     expect((await readMetrics(p.fs, DIR, id)).filter((m) => m.kind === 'epoch').map((m) => m.epoch)).toEqual([1, 2]);
   });
 
-  it('refuses a horizon beyond one step with a sentence naming it, instead of training a one-step model', async () => {
+  it('trains a horizon of 3 with the Huber loss: a head of 3 outputs, val errors over all 3 steps, the loss on normalised values', async () => {
     const p = await forecastProject();
-    const id = await p.createForecastRun({ horizon: 3 });
-    const { host } = hostFor(p);
-    await host.start(DIR, id);
-    const run = await host.wait(DIR, id);
-    expect(run.state).toBe('failed');
-    expect(run.message).toMatch(/A horizon of 3 steps cannot be trained yet/);
-    expect((await listCheckpoints(p.fs, DIR, id)).checkpoints).toEqual([]);
+    const { id, metrics } = await uninterrupted(p, { horizon: 3, loss: 'huber', epochs: 2 });
+    // training windows need all 3 targets before row 210: starts 0…203 → 204 windows → 13 minibatches
+    expect(metrics.filter((m) => m.kind === 'epoch').map((m) => m.step)).toEqual([13, 26]);
+    const { checkpoints } = await listCheckpoints(p.fs, DIR, id);
+    const bundle = await loadCheckpoint(p.fs, DIR, id, checkpoints.at(-1)!.name);
+    expect(bundle.tensors.get('head.weight')!.shape).toEqual([3, 6]);
+    expect(bundle.state).toMatchObject({ horizon: 3 });
+    const std = (bundle.state as { normalization: { std: number[] } }).normalization.std[0]!;
+    for (const v of metrics.filter((m) => m.kind === 'val')) {
+      // Huber (δ = 1) is at most half the squared error: the record holds the run's loss, not the MSE
+      expect(v.loss!).toBeGreaterThan(0);
+      expect(v.loss!).toBeLessThanOrEqual(v.mse! / std ** 2 / 2 + 1e-9);
+      expect(v.baselineMae!).toBeGreaterThan(0);
+    }
+    const loaded = await loadForecastRun(p.fs, DIR, id);
+    expect(loaded.windows.outputSize).toBe(3);
   });
 
   for (const after of ['keep-all', 'lose-unsynced'] as const) {

@@ -90,6 +90,24 @@ describe('step-wise forecast trainer', () => {
     expect(() => trainer.restore({ tensors: state.tensors, position: { task: 'forecast' } })).toThrow(/unknown format/);
   });
 
+  it('trains a horizon of 2 (targets sized for every step) and refuses windows whose horizon the model does not predict', () => {
+    const raw = d2lSineSeries(new Rng(1)).subarray(0, T);
+    const norm = fitZScore(raw, 1, T, TRAIN_END);
+    const windows = new SeriesWindows(applyZScore(raw, 1, T, norm), 1, T, W, [0], 2);
+    const { train } = splitWindows(T, W, TRAIN_END, { horizon: 2 });
+    const config = { cell: 'gru' as const, inputSize: 1, outputSize: 1, hiddenSize: 6, numLayers: 1, nonlinearity: 'tanh' as const, dropout: 0 };
+    const model = new ForecastModel({ ...config, horizon: 2 }, { dtype: Float32Array, rng: new Rng(2) });
+    const trainer = new ForecastTrainer(model, windows, train, options, new Rng(3));
+    const losses: number[] = [];
+    while (trainer.epoch < 3) {
+      const r = trainer.step();
+      if (r.epochDone) losses.push(r.epochLoss!);
+    }
+    expect(losses[2]).toBeLessThan(losses[0]!);
+    const oneStep = new ForecastModel(config, { dtype: Float32Array, rng: new Rng(2) });
+    expect(() => new ForecastTrainer(oneStep, windows, train, options, new Rng(3))).toThrow(/the model predicts 1 values per window, the windows hold 2/);
+  });
+
   it('applies a changed learning rate from the next update on', () => {
     const s = setup();
     const trainer = new ForecastTrainer(s.model, s.windows, s.train, options, new Rng(3));

@@ -9,8 +9,6 @@
 import { DatasetError } from '../../core/datasets/dataset-error';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { createRun, type RunConfigJson } from '../../core/store/runs';
-import { checkForecastSupport } from '../../core/training/forecast-data';
-import { TrainingError } from '../../core/training/training-error';
 import { forecastConfigSchema, type ForecastRunConfig } from '../../shared/forecast-config';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { CliIo } from '../io';
@@ -90,12 +88,6 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
     return Float64Array.from(csv.rows, (r) => r[j]!);
   };
   seriesFromColumns({ names, numeric: (n) => csv.stats.columns[byName.get(n)!]!.kind === 'numeric' && csv.stats.columns[byName.get(n)!]!.count > 0, values: column, lines: csv.lines }, pending);
-  try {
-    checkForecastSupport(pending);
-  } catch (e) {
-    if (e instanceof TrainingError && e.code === 'UnsupportedSetting') throw new UsageError(`--${FLAG_OF[String(e.details?.field)] ?? String(e.details?.field)}: ${e.message}`);
-    throw e;
-  }
 
   const fs = new NodeFileSystem();
   const projectDir = await openOrCreateProject(fs, str(f, 'project')!);

@@ -95,7 +95,7 @@ export function seriesFromColumns(
 
 export function buildForecastModel(c: ForecastRunConfig, features: number, rng?: Rng): ForecastModel<Float32Array> {
   return new ForecastModel({
-    cell: c.cell, inputSize: features, outputSize: 1, hiddenSize: c.hiddenSize, numLayers: c.numLayers, nonlinearity: 'tanh', dropout: 0,
+    cell: c.cell, inputSize: features, outputSize: 1, horizon: c.horizon, loss: c.loss, hiddenSize: c.hiddenSize, numLayers: c.numLayers, nonlinearity: 'tanh', dropout: 0,
   }, { dtype: Float32Array, rng });
 }
 
@@ -142,6 +142,6 @@ export async function loadForecastRun(fs: FileSystem, projectDir: string, runId:
   const { raw, length, features } = seriesFromColumns({
     names: [...columns.keys()], numeric: () => true, values: (n) => columns.get(n)!,
   }, config);
-  const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
+  const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0], config.horizon);
   return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd };
 }

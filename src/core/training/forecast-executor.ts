@@ -12,6 +12,7 @@
  * depend on update counts only, so a paused, released and resumed run writes the same numbers as
  * one trained straight through.
  */
+import { WindowPredictor } from '../../engine/forecast/evaluate';
 import { applyZScore, fitZScore, SeriesWindows, splitWindows, type Normalization } from '../../engine/forecast/series';
 import { ForecastTrainer, type ForecastStepResult } from '../../engine/forecast/train';
 import { Rng } from '../../engine/rng';
@@ -21,8 +22,8 @@ import { buildForecastModel, featureNames, splitPoints, type ForecastCheckpointS
 import { pruneCheckpoints, saveCheckpoint } from '../store/checkpoints';
 import { ExecutorBase, windowUpdates, type ExecutorTiming } from './executor-base';
 import { forecastCheckpointBundle } from './forecast-checkpoint';
-import { checkForecastSupport, loadForecastSeries, type LoadForecastSeries } from './forecast-data';
-import { oneStepFigures } from './forecast-figures';
+import { loadForecastSeries, type LoadForecastSeries } from './forecast-data';
+import { windowFigures } from './forecast-figures';
 import type { TrainJob, WorkerMessage } from './protocol';
 import { readForecastResumePoint } from './resume-point';
 import { readEffectiveForecastConfig } from './run-settings';
@@ -46,11 +47,6 @@ interface Window {
 
 const newWindow = (): Window => ({ lossSum: 0, windows: 0, steps: 0, gradNormSum: 0, lr: NaN });
 
-/** Every `stride`-th window start of a split (stride 1: all of them). */
-export function strided(starts: Int32Array, stride: number): Int32Array {
-  return stride <= 1 ? starts : starts.filter((_, i) => i % stride === 0);
-}
-
 export class ForecastExecutor extends ExecutorBase {
   private readonly loadSeries: LoadForecastSeries;
   private config!: ForecastRunConfig;
@@ -58,6 +54,7 @@ export class ForecastExecutor extends ExecutorBase {
   private windows!: SeriesWindows;
   private norm!: Normalization;
   private val!: Int32Array;
+  private predictor!: WindowPredictor<Float32Array>;
   private runState!: ForecastCheckpointState;
   private window = newWindow();
   private windowSize = 1;
@@ -70,7 +67,6 @@ export class ForecastExecutor extends ExecutorBase {
   protected async load(): Promise<string> {
     const { fs, job } = this;
     const config = await readEffectiveForecastConfig(fs, job.projectDir, job.runId);
-    checkForecastSupport(config);
     this.config = config;
     const { raw, length, features } = await this.loadSeries(fs, job.projectDir, config);
     const F = features.length;
@@ -83,12 +79,13 @@ export class ForecastExecutor extends ExecutorBase {
       }
     }
     this.norm = saved ? saved.state.state.normalization : fitZScore(raw, F, length, trainEnd);
-    this.windows = new SeriesWindows(applyZScore(raw, F, length, this.norm), F, length, config.window, [0]);
-    const split = splitWindows(valEnd, config.window, trainEnd);
-    this.val = strided(split.val, config.stride);
+    this.windows = new SeriesWindows(applyZScore(raw, F, length, this.norm), F, length, config.window, [0], config.horizon);
+    const split = splitWindows(valEnd, config.window, trainEnd, { horizon: config.horizon, stride: config.stride });
+    this.val = split.val;
     const rng = new Rng(config.seed);
     const model = buildForecastModel(config, F, rng);
-    this.trainer = new ForecastTrainer(model, this.windows, strided(split.train, config.stride), {
+    this.predictor = new WindowPredictor(model, config.window);
+    this.trainer = new ForecastTrainer(model, this.windows, split.train, {
       batchSize: config.batchSize, optimizer: { kind: 'adam', lr: config.lr }, ...(config.clip !== null && { clip: config.clip }),
     }, rng);
     this.runState = { task: 'forecast', normalization: this.norm, features: featureNames(config), window: config.window, horizon: config.horizon, targets: [0], trainEnd, valEnd };
@@ -146,7 +143,9 @@ export class ForecastExecutor extends ExecutorBase {
     const final = e >= this.config.epochs;
     this.closeWindow(e);
     const time = this.elapsedSec();
-    const v = oneStepFigures(this.trainer.model, this.windows, this.norm, this.val);
+    const v = windowFigures(this.trainer.model, this.windows, this.norm, this.val, {
+      loss: this.config.loss, predictor: this.predictor, ...(this.config.seasonalPeriod !== null && { seasonalPeriod: this.config.seasonalPeriod }),
+    });
     this.record({ kind: 'val', step: r.updates, epoch: e, time, loss: v.loss, mse: v.mse, mae: v.mae, rmse: v.rmse, baselineMae: v.baselineMae, baselineRmse: v.baselineRmse });
     this.record({ kind: 'epoch', step: r.updates, epoch: e, time, loss: r.epochLoss!, gradNorm: r.epochGradNorm!, lr: r.lr });
     await this.checkpoint(undefined);

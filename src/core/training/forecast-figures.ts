@@ -1,15 +1,17 @@
 /**
- * A forecaster's one-step error on a set of windows, in the target's original units and
- * normalised, beside the last-value baseline on the same windows: what the per-epoch `val`
- * record and the command line's summary report.
+ * A forecaster's errors on a set of windows for the per-epoch `val` record and the command line's
+ * summary: the training loss on normalised values, MSE / MAE / RMSE in the target's original units
+ * over every predicted step, and the last-value baseline's on the same windows
+ * (engine/forecast/evaluate.ts `evaluateWindows`).
  */
-import { oneStepPredictions } from '../../engine/forecast/evaluate';
+import { evaluateWindows, type WindowPredictor } from '../../engine/forecast/evaluate';
 import type { ForecastModel } from '../../engine/forecast/forecast-model';
 import type { Normalization, SeriesWindows } from '../../engine/forecast/series';
+import { regressionLossForward, type RegressionLoss } from '../../engine/loss';
 
 export interface WindowFigures {
   count: number;
-  /** MSE of the normalised prediction (the training loss's units). */
+  /** The training loss (mse, mae or huber) of the normalised predictions. */
   loss: number;
   mse: number;
   mae: number;
@@ -19,20 +21,32 @@ export interface WindowFigures {
   baselineRmse: number;
 }
 
-/** Figures for the target (feature 0) over windows `starts`; the baseline repeats each window's last value. */
-export function oneStepFigures(model: ForecastModel<Float32Array>, windows: SeriesWindows, norm: Normalization, starts: Int32Array): WindowFigures {
-  const pred = oneStepPredictions(model, windows, norm, starts);
-  const T = windows.length, W = windows.window;
-  const std = norm.std[0]!, mean = norm.mean[0]!;
-  const orig = (t: number) => windows.values[t]! * std + mean;
-  let se = 0, ae = 0, bse = 0, bae = 0;
-  for (let b = 0; b < starts.length; b++) {
-    const s = starts[b]!;
-    if (s + W >= T) throw new RangeError(`window ${s} has no target`);
-    const truth = orig(s + W), last = orig(s + W - 1), e = pred[b]! - truth, be = last - truth;
-    se += e * e; ae += Math.abs(e); bse += be * be; bae += Math.abs(be);
-  }
-  const n = starts.length;
-  const mse = se / n, baselineMse = bse / n;
-  return { count: n, loss: mse / (std * std), mse, mae: ae / n, rmse: Math.sqrt(mse), baselineMse, baselineMae: bae / n, baselineRmse: Math.sqrt(baselineMse) };
+export interface WindowFigureOptions {
+  loss: RegressionLoss;
+  seasonalPeriod?: number;
+  /** Reused across epochs so workspaces are made once. */
+  predictor?: WindowPredictor<Float32Array>;
+}
+
+export function windowFigures(model: ForecastModel<Float32Array>, windows: SeriesWindows, norm: Normalization, starts: Int32Array, options: WindowFigureOptions): WindowFigures {
+  const r = evaluateWindows(model, windows, norm, starts, { seasonalPeriod: options.seasonalPeriod, predictor: options.predictor });
+  const m = r.model, last = r.baselines.lastValue;
+  return {
+    count: r.count, loss: normalisedLoss(options.loss, r.predictions, r.truth, r.targets, r.horizon, norm, m.mseNorm, m.maeNorm),
+    mse: m.mse, mae: m.mae, rmse: m.rmse, baselineMse: last.mse, baselineMae: last.mae, baselineRmse: last.rmse,
+  };
+}
+
+/** MSE and MAE come with the metrics; Huber is computed on the predictions z-scored back (row layout j·H + h). */
+function normalisedLoss(
+  kind: RegressionLoss, pred: Float64Array, truth: Float64Array, targets: readonly number[], H: number, norm: Normalization, mseNorm: number, maeNorm: number,
+): number {
+  if (kind === 'mse') return mseNorm;
+  if (kind === 'mae') return maeNorm;
+  const width = targets.length * H;
+  const z = (v: Float64Array) => v.map((x, i) => {
+    const f = targets[Math.floor((i % width) / H)]!;
+    return (x - norm.mean[f]!) / norm.std[f]!;
+  });
+  return regressionLossForward(kind, z(pred), z(truth), pred.length);
 }

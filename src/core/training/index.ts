@@ -4,7 +4,7 @@ export type { FinishOutcome, HostMessage, TrainerChannel, TrainerLauncher, Train
 export { RunExecutor, windowUpdates, type ExecutorOptions, type LoadRunData } from './run-executor';
 export { ExecutorBase, type Executor, type ExecutorTiming } from './executor-base';
 export { ForecastExecutor, KEEP_CHECKPOINTS, type ForecastExecutorOptions } from './forecast-executor';
-export { checkForecastSupport, loadForecastSeries, type ForecastSeries, type LoadForecastSeries } from './forecast-data';
+export { loadForecastSeries, type ForecastSeries, type LoadForecastSeries } from './forecast-data';
 export { TaskExecutor, type TaskExecutorOptions } from './task-executor';
 export { markRunning, RESUMABLE_STATES } from './run-lifecycle';
 export { readEffectiveConfig, readEffectiveForecastConfig, readTrainingConfig, TRAINING_FILE, writeOverrides, type TrainingOverrides } from './run-settings';

@@ -5,10 +5,9 @@ import { AppError } from '../../shared/errors';
  * resume of a run that is already training or waiting), `NotStartable` (start of a run that is
  * not queued), `NotResumable` (resume of a run in a state that cannot continue), `Busy` (a
  * single step while the run trains), `ShuttingDown` (the app is quitting), `NoCheckpoint` (a resume of a
- * run whose checkpoints are damaged or gone), `Unresponsive` (a trainer that did not answer a command in time),
- * `UnsupportedSetting` (a run setting this build cannot train yet; `details.field` names it).
+ * run whose checkpoints are damaged or gone), `Unresponsive` (a trainer that did not answer a command in time).
  */
-export type TrainingErrorCode = 'NotRunning' | 'AlreadyActive' | 'NotStartable' | 'NotResumable' | 'Busy' | 'ShuttingDown' | 'ImportedRun' | 'NoCheckpoint' | 'Unresponsive' | 'UnsupportedSetting';
+export type TrainingErrorCode = 'NotRunning' | 'AlreadyActive' | 'NotStartable' | 'NotResumable' | 'Busy' | 'ShuttingDown' | 'ImportedRun' | 'NoCheckpoint' | 'Unresponsive';
 
 export class TrainingError extends AppError {
   declare readonly code: TrainingErrorCode;
