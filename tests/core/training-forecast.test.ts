@@ -287,6 +287,20 @@ describe('forecast runs in the training host', () => {
     expect(val[0]!.mse).toBeGreaterThan(0);
   }, 60_000);
 
+  it('refuses a resume learning rate outside the forecast range before releasing a paused trainer or writing training.json', async () => {
+    const p = await forecastProject();
+    const id = await p.createForecastRun({ epochs: 3 });
+    const { host } = hostFor(p);
+    await host.step(DIR, id);
+    const err = await host.resume(DIR, id, { lr: 50 }).catch((e: { code?: string; message: string }) => e);
+    expect(err).toMatchObject({ code: 'InvalidSetting', message: expect.stringMatching(/^The learning rate 50 is out of range for this forecast run \(.*10/) });
+    expect(host.isActive(DIR, id)).toBe(true); // still loaded and paused, not released
+    expect((await readRun(p.fs, DIR, id)).state).toBe('paused');
+    expect(await p.fs.stat(`${DIR}/runs/${id}/training.json`)).toBeUndefined();
+    await host.resume(DIR, id, { lr: 5 }); // inside the range: accepted
+    expect((await host.wait(DIR, id)).state).toBe('done');
+  });
+
   it('refuses to resume from a checkpoint written before forecast runs could resume, saying why, and leaves the run as it was', async () => {
     const p = await forecastProject();
     const id = await p.createForecastRun({ epochs: 1 });

@@ -7,7 +7,7 @@ export { ForecastExecutor, KEEP_CHECKPOINTS, type ForecastExecutorOptions } from
 export { loadForecastSeries, type ForecastSeries, type LoadForecastSeries } from './forecast-data';
 export { TaskExecutor, type TaskExecutorOptions } from './task-executor';
 export { markRunning, RESUMABLE_STATES } from './run-lifecycle';
-export { readEffectiveConfig, readEffectiveForecastConfig, readTrainingConfig, TRAINING_FILE, writeOverrides, type TrainingOverrides } from './run-settings';
+export { checkOverrides, readEffectiveConfig, readEffectiveForecastConfig, readTrainingConfig, TRAINING_FILE, writeOverrides, type TrainingOverrides } from './run-settings';
 export { TrainingError, type TrainingErrorCode } from './training-error';
 export { TrainingHost, type TrainingHostOptions } from './training-host';
 export { trainerWorkerSpec, workerLauncher, type TrainerWorkerSpec, type WorkerLauncherOptions } from './worker-launcher';

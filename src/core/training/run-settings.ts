@@ -10,6 +10,7 @@ import { readJsonFile, writeJsonAtomic } from '../store/json-file';
 import { runFile } from '../store/layout';
 import { readRunConfig } from '../store/runs';
 import { StoreError } from '../store/store-error';
+import { TrainingError } from './training-error';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import { runConfigFields, runConfigSchema, type RunConfig } from '../../shared/run-config';
 
@@ -69,9 +70,30 @@ export async function readTrainingConfig(fs: FileSystem, dir: string, runId: str
     : { task: 'language', config: await readEffectiveConfig(fs, dir, runId) };
 }
 
-/** Records a resume's new settings (nothing is written when there are none). */
+/**
+ * Refuses (`InvalidSetting`, naming the field) a new epoch total or learning rate outside the
+ * run's own config ranges: a forecast run's are narrower than a text run's (learning rate ≤ 10),
+ * and a value written to training.json that its schema refuses would leave the run unable to load.
+ */
+export async function checkOverrides(fs: FileSystem, dir: string, runId: string, overrides: TrainingOverrides): Promise<void> {
+  if (overrides.epochs === undefined && overrides.lr === undefined) return;
+  const forecast = isForecastConfig(await readRunConfig(fs, dir, runId));
+  for (const field of ['epochs', 'lr'] as const) {
+    const value = overrides[field];
+    if (value === undefined) continue;
+    const schema = forecast ? forecastConfigSchema.shape[field] : field === 'lr' ? lr : epochs;
+    const issue = schema.safeParse(value).error?.issues[0];
+    if (issue) {
+      const label = field === 'lr' ? 'learning rate' : 'epoch total';
+      throw new TrainingError('InvalidSetting', `The ${label} ${value} is out of range for this ${forecast ? 'forecast ' : ''}run (${issue.message}).`, { runId, field, value });
+    }
+  }
+}
+
+/** Records a resume's new settings (nothing is written when there are none; out-of-range values are refused first). */
 export async function writeOverrides(fs: FileSystem, dir: string, runId: string, overrides: TrainingOverrides, now = new Date()): Promise<void> {
   if (overrides.epochs === undefined && overrides.lr === undefined) return;
+  await checkOverrides(fs, dir, runId, overrides);
   const file = await readTrainingFile(fs, dir, runId);
   const next: TrainingFile = { ...file, history: [...file.history, { time: now.toISOString(), ...overrides }] };
   if (overrides.epochs !== undefined) next.epochs = epochs.parse(overrides.epochs);

@@ -29,7 +29,7 @@ import type { LiveRuns } from '../services/runs-service';
 import type { FinishOutcome, TrainerChannel, TrainerLauncher, WorkerMessage } from './protocol';
 import { checkResumable } from './resume-point';
 import { markRunning, RESUMABLE_STATES, stampKernels } from './run-lifecycle';
-import { writeOverrides, type TrainingOverrides } from './run-settings';
+import { checkOverrides, writeOverrides, type TrainingOverrides } from './run-settings';
 import { TrainingError } from './training-error';
 import { workerLauncher } from './worker-launcher';
 
@@ -189,6 +189,7 @@ export class TrainingHost implements LiveRuns {
     const key = keyOf(projectDir, runId);
     const live = this.active.get(key);
     const changes = overrides.epochs !== undefined || overrides.lr !== undefined;
+    if (changes) await checkOverrides(this.fs, projectDir, runId, overrides); // before a paused trainer is released
     let fresh = false;
     if (live) {
       if (live.phase !== 'paused') throw new TrainingError('AlreadyActive', 'This run is already training.', { runId });
