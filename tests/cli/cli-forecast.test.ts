@@ -96,17 +96,21 @@ describe('rnn-lab train --task forecast', () => {
     expect(epoch.baseline_val_mae as number).toBeCloseTo(ae / 200, 5);
   });
 
-  it('stores the run like a text run: config.json (task forecast), run.json done, metrics.log, a checkpoint with the training-split normalisation', async () => {
+  it('stores the run like a text run: config.json (task forecast), run.json done, metrics.log, a checkpoint per epoch with the training-split normalisation', async () => {
     const fs = new NodeFileSystem();
     const config = await readRunConfig(fs, project, runId);
     expect(config).toMatchObject({ task: 'forecast', target: 'x', covariates: [], window: 4, cell: 'gru', hiddenSize: 16, epochs: 5 });
     expect((await readRun(fs, project, runId)).state).toBe('done');
     const log = await readLog(fs, runFile(project, runId, METRICS_LOG));
-    expect(log.records).toHaveLength(5);
+    const records = log.records as { kind: string; epoch: number; step: number }[];
+    expect(records.filter((r) => r.kind === 'epoch').map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(records.filter((r) => r.kind === 'val').map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(records.filter((r) => r.kind === 'train').length).toBeGreaterThanOrEqual(5 * 14); // a record every 3 updates
+    // 700 training rows → 696 windows → 44 minibatches of 16 per epoch; a checkpoint at the end of each
     const { checkpoints } = await listCheckpoints(fs, project, runId);
-    expect(checkpoints).toHaveLength(1);
-    const bundle = await loadCheckpoint(fs, project, runId, checkpoints[0]!.name);
-    expect([...bundle.tensors.keys()]).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias']);
+    expect(checkpoints.map((c) => c.step)).toEqual([44, 88, 132, 176, 220]);
+    const bundle = await loadCheckpoint(fs, project, runId, checkpoints.at(-1)!.name);
+    expect([...bundle.tensors.keys()].filter((k) => !k.startsWith('optim.'))).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias']);
     const train = demoValues().slice(0, 700).map(Math.fround);
     const mean = train.reduce((a, b) => a + b, 0) / 700;
     const std = Math.sqrt(train.reduce((a, b) => a + (b - mean) ** 2, 0) / 700);
@@ -121,7 +125,7 @@ describe('rnn-lab train --task forecast', () => {
     expect(r.code).toBe(0);
     const listed = r.json().find((l) => l.id === runId)!;
     expect(listed).toMatchObject({ state: 'done', name: 'forecast x' });
-    expect(listed.message).toMatch(/forecast run/i);
+    expect(listed.message).toBe('Finished 5 epochs (update 220).');
   });
 });
 
@@ -172,9 +176,8 @@ describe('rnn-lab evaluate / forecast', () => {
     expect(missing.err).toMatch(/--run: no run/);
   });
 
-  it('resume, generate and score refuse a forecast run in words, naming the commands that work on it', async () => {
+  it('generate and score refuse a forecast run in words, naming the commands that work on it', async () => {
     for (const argv of [
-      ['resume', '--project', project, '--run', runId, '--epochs', '6'],
       ['generate', '--project', project, '--run', runId, '--prefix', 'a', '--length', '5'],
       ['score', '--project', project, '--run', runId, '--text', 'a b'],
     ]) {

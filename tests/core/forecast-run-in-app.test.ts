@@ -55,7 +55,7 @@ describe('a forecast run in the app', () => {
     expect(listed).toHaveLength(2);
     const forecast = listed.find((r) => r.name === 'forecast x')!;
     expect(forecast).toMatchObject({ state: 'done', bestValPerplexity: null });
-    expect(forecast.message).toMatch(/forecast run.*not built yet/i);
+    expect(forecast.message).toBe('Finished 1 epoch (update 44).');
   }, 60_000);
 
   it('runs:get answers the text run and says in words that the forecast run has no view yet', async () => {

@@ -1,27 +1,21 @@
 /**
  * `rnn-lab train --task forecast`: imports a CSV series, creates a forecast run (config.json in
- * the forecast schema), trains the engine forecaster in-process and stores it like a text run:
- * run.json states, metrics.log records, and a checkpoint holding the parameters with the
- * normalisation in its metadata. Epoch lines report validation MSE/MAE in original units beside
- * the last-value baseline. The CSV is read and checked before the project is touched, so a
- * refusal leaves nothing behind.
+ * the forecast schema) and trains it through the same training host and in-process trainer as
+ * text runs (training-session.ts): live progress, a checkpoint every epoch, Ctrl-C leaves the run
+ * `interrupted` and `rnn-lab resume` continues it. Epoch lines report validation MSE/MAE in
+ * original units beside the last-value baseline. The CSV and the settings are checked before the
+ * project is touched, so a refusal leaves nothing behind.
  */
 import { DatasetError } from '../../core/datasets/dataset-error';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
-import { saveCheckpoint } from '../../core/store/checkpoints';
-import { METRICS_LOG, runFile } from '../../core/store/layout';
-import { LogWriter } from '../../core/store/record-log';
-import { createRun, setRunState, type RunConfigJson } from '../../core/store/runs';
-import { oneStepPredictions } from '../../engine/forecast/evaluate';
-import { applyZScore, fitZScore, SeriesWindows, splitWindows } from '../../engine/forecast/series';
-import { trainForecaster } from '../../engine/forecast/train';
-import { Rng } from '../../engine/rng';
+import { createRun, type RunConfigJson } from '../../core/store/runs';
 import { forecastConfigSchema, type ForecastRunConfig } from '../../shared/forecast-config';
 import { bool, flagHelp, parseFlags, str, type FlagTable } from '../args';
 import type { CliIo } from '../io';
 import { datasetForFile, lockProject, openOrCreateProject } from '../project-access';
+import { trainSession } from '../training-session';
 import { UsageError } from '../usage-error';
-import { buildForecastModel, readCsvFile, seriesFromColumns, splitPoints, tableColumns, type ForecastCheckpointState } from '../../core/forecast/forecast-run';
+import { readCsvFile, seriesFromColumns, tableColumns } from '../../core/forecast/forecast-run';
 
 export const forecastTrainFlags: FlagTable = {
   data: { kind: 'string', help: 'CSV file holding the series (imported into the project; reused if already there).', required: true },
@@ -30,6 +24,9 @@ export const forecastTrainFlags: FlagTable = {
   target: { kind: 'string', help: 'Column to forecast.', required: true },
   covariates: { kind: 'string', help: 'Further input columns, comma-separated.' },
   window: { kind: 'number', help: 'Input window: steps fed to predict the next one (default 4).' },
+  horizon: { kind: 'number', help: 'Steps ahead predicted from one window (default 1).' },
+  stride: { kind: 'number', help: 'Steps between consecutive window starts (default 1).' },
+  'seasonal-period': { kind: 'number', help: 'Period of the seasonal-naive baseline in steps (default: from the time column, else the window).' },
   cell: { kind: 'string', help: 'rnn|gru|lstm (default gru).' },
   hidden: { kind: 'number', help: 'Hidden size (default 16).' },
   layers: { kind: 'number', help: 'Stacked layers (default 1).' },
@@ -37,6 +34,8 @@ export const forecastTrainFlags: FlagTable = {
   lr: { kind: 'number', help: 'Adam learning rate (default 0.01).' },
   batch: { kind: 'number', help: 'Windows per minibatch (default 16).' },
   seed: { kind: 'number', help: 'Random seed (default 0).' },
+  loss: { kind: 'string', help: 'Training loss on normalised values: mse|mae|huber (default mse).' },
+  clip: { kind: 'number', help: 'Clip gradients to this global norm (default: no clipping).' },
   'train-fraction': { kind: 'number', help: 'Leading share of the rows for training (default 0.7).' },
   'val-fraction': { kind: 'number', help: 'Following share for validation (default 0.2); the rest is the test part.' },
   missing: { kind: 'string', help: 'Missing cells of the used columns: drop (the rows), ffill, interpolate (default) or refuse.' },
@@ -45,8 +44,9 @@ export const forecastTrainFlags: FlagTable = {
 };
 
 const FLAG_OF: Record<string, string> = {
-  target: 'target', covariates: 'covariates', window: 'window', cell: 'cell', hiddenSize: 'hidden', numLayers: 'layers', epochs: 'epochs',
-  lr: 'lr', batchSize: 'batch', seed: 'seed', trainFraction: 'train-fraction', valFraction: 'val-fraction', name: 'name', missing: 'missing',
+  target: 'target', covariates: 'covariates', window: 'window', horizon: 'horizon', stride: 'stride', seasonalPeriod: 'seasonal-period', missing: 'missing',
+  cell: 'cell', hiddenSize: 'hidden', numLayers: 'layers', epochs: 'epochs', lr: 'lr', batchSize: 'batch', seed: 'seed', loss: 'loss', clip: 'clip',
+  trainFraction: 'train-fraction', valFraction: 'val-fraction', name: 'name',
 };
 
 /** The forecast config from the flags, validated; errors name the flag. */
@@ -63,24 +63,6 @@ function configFromFlags(f: Map<string, string | number | boolean>, datasetId: s
     throw new UsageError(flag ? `--${flag}: ${issue.message} (got ${JSON.stringify(raw[key])})` : `${key || 'config'}: ${issue.message}`);
   }
   return parsed.data;
-}
-
-interface ValFigures { mse: number; mae: number; baselineMse: number; baselineMae: number; count: number }
-
-/** One-step MSE/MAE in original units over windows `starts`, and the last-value baseline's. */
-function oneStepFigures(model: ReturnType<typeof buildForecastModel>, windows: SeriesWindows, norm: { mean: number[]; std: number[] }, starts: Int32Array): ValFigures {
-  const pred = oneStepPredictions(model, windows, norm, starts);
-  const T = windows.length, W = windows.window;
-  const orig = (t: number) => windows.values[t]! * norm.std[0]! + norm.mean[0]!;
-  let se = 0, ae = 0, bse = 0, bae = 0;
-  for (let b = 0; b < starts.length; b++) {
-    const s = starts[b]!;
-    if (s + W >= T) throw new RangeError(`window ${s} has no target`);
-    const truth = orig(s + W), last = orig(s + W - 1), e = pred[b]! - truth, be = last - truth;
-    se += e * e; ae += Math.abs(e); bse += be * be; bae += Math.abs(be);
-  }
-  const n = starts.length;
-  return { mse: se / n, mae: ae / n, baselineMse: bse / n, baselineMae: bae / n, count: n };
 }
 
 export const forecastTrainUsage =
@@ -110,51 +92,5 @@ export async function trainForecastCommand(args: string[], io: CliIo): Promise<n
   const json = bool(f, 'json');
   if (json) io.out(JSON.stringify({ type: 'run', run: run.id, project: projectDir, dataset: dataset.id, dataset_reused: reused, config }));
   else io.out(`forecast run ${run.id} in ${projectDir} (dataset ${dataset.id}${reused ? ', already imported' : ''}): ${config.cell} ${config.numLayers}×${config.hiddenSize}, window ${config.window}, ${config.epochs} epochs`);
-
-  const { raw, length, features, missing } = seriesFromColumns(tableColumns(csv), config);
-  const F = features.length;
-  const { trainEnd, valEnd } = splitPoints(length, config);
-  const norm = fitZScore(raw, F, length, trainEnd);
-  const windows = new SeriesWindows(applyZScore(raw, F, length, norm), F, length, config.window, [0]);
-  const { train, val } = splitWindows(valEnd, config.window, trainEnd);
-  const test = valEnd < length ? splitWindows(length, config.window, valEnd).val : new Int32Array(0);
-  const rng = new Rng(config.seed);
-  const model = buildForecastModel(config, F, rng);
-
-  await setRunState(fs, projectDir, run.id, 'running');
-  const started = performance.now();
-  const records: unknown[] = [];
-  let last: ValFigures | null = null;
-  try {
-    trainForecaster(model, windows, train, { epochs: config.epochs, batchSize: config.batchSize, optimizer: { kind: 'adam', lr: config.lr }, rng }, (e) => {
-      last = oneStepFigures(model, windows, norm, val);
-      const time = (performance.now() - started) / 1000;
-      records.push({ kind: 'forecast', epoch: e.epoch, step: e.epoch, time, trainLoss: e.trainLoss, valMse: last.mse, valMae: last.mae, baselineValMse: last.baselineMse, baselineValMae: last.baselineMae });
-      const line = { type: 'epoch', epoch: e.epoch, train_loss: e.trainLoss, val_mse: last.mse, val_mae: last.mae, baseline_val_mae: last.baselineMae };
-      io.out(json ? JSON.stringify(line) : `epoch ${e.epoch}/${config.epochs}  train loss ${e.trainLoss.toFixed(4)}  val mse ${last.mse.toFixed(4)}  val mae ${last.mae.toFixed(4)}  (last value mae ${last.baselineMae.toFixed(4)})`);
-    });
-  } catch (e) {
-    await setRunState(fs, projectDir, run.id, 'failed', { message: e instanceof Error ? e.message : String(e) });
-    throw e;
-  }
-  const log = await LogWriter.open(fs, runFile(projectDir, run.id, METRICS_LOG));
-  try {
-    await log.append(records);
-  } finally {
-    await log.close();
-  }
-  const state: ForecastCheckpointState = { task: 'forecast', normalization: norm, features, window: config.window, horizon: config.horizon, targets: [0], trainEnd, valEnd };
-  const checkpoint = await saveCheckpoint(fs, projectDir, run.id, { step: config.epochs, tensors: model.params, state });
-  await setRunState(fs, projectDir, run.id, 'done', { message: 'Forecast run: its view in the app is not built yet; use rnn-lab evaluate / forecast.' });
-  const v = last as ValFigures | null;
-  const t = test.length > 0 ? oneStepFigures(model, windows, norm, test) : null;
-  const summary = {
-    type: 'summary', run: run.id, project: projectDir, state: 'done', epochs: config.epochs,
-    val_mse: v?.mse ?? null, val_mae: v?.mae ?? null, baseline_val_mse: v?.baselineMse ?? null, baseline_val_mae: v?.baselineMae ?? null,
-    test_mse: t?.mse ?? null, baseline_test_mse: t?.baselineMse ?? null, checkpoint: checkpoint.name, normalization: norm, missing,
-  };
-  if (json) io.out(JSON.stringify(summary));
-  else if (missing.columns.some((c) => c.missing > 0)) io.out(`missing values (${missing.policy}): ${missing.columns.filter((c) => c.missing > 0).map((c) => `${c.name} ${c.missing} (${missing.policy === 'drop' ? `${c.dropped} rows dropped` : `${c.filled} filled`})`).join(', ')}`);
-  if (!json) io.out(`done: val mse ${v?.mse.toFixed(4)} (last value ${v?.baselineMse.toFixed(4)}), test mse ${t ? t.mse.toFixed(4) : '-'}; checkpoint ${checkpoint.name}`);
-  return 0;
+  return trainSession({ projectDir, runId: run.id, json, resume: null, task: 'forecast' }, io);
 }

@@ -64,7 +64,7 @@ export function seriesFromColumns(columns: SeriesColumns, c: ForecastRunConfig):
 
 export function buildForecastModel(c: ForecastRunConfig, features: number, rng?: Rng): ForecastModel<Float32Array> {
   return new ForecastModel({
-    cell: c.cell, inputSize: features, outputSize: 1, hiddenSize: c.hiddenSize, numLayers: c.numLayers, nonlinearity: 'tanh', dropout: 0,
+    cell: c.cell, inputSize: features, outputSize: 1, horizon: c.horizon, loss: c.loss, hiddenSize: c.hiddenSize, numLayers: c.numLayers, nonlinearity: 'tanh', dropout: 0,
   }, { dtype: Float32Array, rng });
 }
 
@@ -102,7 +102,8 @@ export async function loadForecastCheckpoint(fs: FileSystem, projectDir: string,
   const bundle = await loadCheckpoint(fs, projectDir, runId, chosen.name);
   const state = bundle.state as ForecastCheckpointState;
   const model = buildForecastModel(config, state.features.length);
-  model.loadParameters(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>);
+  // training checkpoints also hold the optimizer's slots (`optim.*`): only the parameters load
+  model.loadParameters(new Map([...(bundle.tensors as ReadonlyMap<string, { shape: number[]; data: Float32Array }>)].filter(([name]) => model.params.has(name))));
   return { config, model, state, checkpoint: chosen.name };
 }
 
@@ -111,6 +112,6 @@ export async function loadForecastRun(fs: FileSystem, projectDir: string, runId:
   const { config, model, state } = await loadForecastCheckpoint(fs, projectDir, runId);
   const record = await readDataset(fs, projectDir, config.datasetId);
   const { raw, length, features, time, missing } = await readForecastSeries(fs, projectDir, record, config);
-  const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0]);
+  const windows = new SeriesWindows(applyZScore(raw, features.length, length, state.normalization), features.length, length, config.window, [0], config.horizon);
   return { config, model, norm: state.normalization, windows, length, trainEnd: state.trainEnd, valEnd: state.valEnd, time, missing };
 }

@@ -1,13 +1,13 @@
 /**
  * Runs the executor on this thread instead of a worker: the command line trains this way (no
  * second copy of the runtime to start), and tests use it to train over a `MemoryFileSystem` with
- * crashes injected. Messages are cloned and delivered asynchronously in order, as a worker's would be.
+ * crashes injected. Text and forecast runs alike (the run's task picks the executor). Messages are cloned and delivered asynchronously in order, as a worker's would be.
  */
 import type { FileSystem } from '../fs/file-system';
 import type { HostMessage, TrainerChannel, TrainerLauncher, TrainJob, WorkerMessage } from './protocol';
-import { RunExecutor, type ExecutorOptions } from './run-executor';
+import { TaskExecutor, type TaskExecutorOptions } from './task-executor';
 
-export function inProcessLauncher(fs: FileSystem, options: ExecutorOptions = {}): TrainerLauncher {
+export function inProcessLauncher(fs: FileSystem, options: TaskExecutorOptions = {}): TrainerLauncher {
   return (job: TrainJob): TrainerChannel => {
     const messageListeners: ((m: WorkerMessage) => void)[] = [];
     const exitListeners: ((e: Error | null) => void)[] = [];
@@ -17,7 +17,7 @@ export function inProcessLauncher(fs: FileSystem, options: ExecutorOptions = {})
       gone = true;
       for (const l of exitListeners) l(error);
     };
-    const executor = new RunExecutor(
+    const executor = new TaskExecutor(
       fs,
       job,
       (message) => {

@@ -21,33 +21,24 @@ import {
   toCheckpointBundle, Trainer, trainerOptionsFromRunConfig, type StepResult, type TrainerData,
 } from '../../engine/train';
 import type { RunConfig } from '../../shared/run-config';
-import type { MetricRecord, NonFiniteReportDto, RunProgress, SampleRecord } from '../../shared/runs';
+import type { SampleRecord } from '../../shared/runs';
 import type { FileSystem } from '../fs/file-system';
-import { writeJsonAtomic } from '../store/json-file';
-import { METRICS_LOG, runFile, SAMPLES_LOG } from '../store/layout';
 import { pruneCheckpoints, saveCheckpoint } from '../store/checkpoints';
-import { LogWriter, readLog } from '../store/record-log';
 import { createRunKernels, type RunKernels } from '../kernels/run-kernels';
 import { loadRunData, type RunData } from '../services/run-data';
-import { DIVERGENCE_FILE } from '../services/run-files';
 import { divergenceDto } from './divergence-dto';
-import type { FinishOutcome, HostMessage, TrainJob, WorkerMessage } from './protocol';
+import { ExecutorBase, windowUpdates, type ExecutorTiming } from './executor-base';
+import type { TrainJob, WorkerMessage } from './protocol';
 import { readResumePoint } from './resume-point';
 import { readEffectiveConfig } from './run-settings';
 
+export { windowUpdates };
+
 export type LoadRunData = (fs: FileSystem, projectDir: string, runId: string) => Promise<Pick<RunData, 'vocab' | 'train' | 'val'>>;
 
-export interface ExecutorOptions {
+export interface ExecutorOptions extends ExecutorTiming {
   /** Default: the run-data service (the run's stored vocabulary over its dataset). */
   loadData?: LoadRunData;
-  /** Milliseconds, monotonic. */
-  now?: () => number;
-  /** Least time between two `progress` messages (ms). */
-  progressIntervalMs?: number;
-  /** Least time between two appends to the logs while training (ms); epochs and checkpoints flush at once. */
-  logIntervalMs?: number;
-  /** Longest stretch of training without letting commands in (ms). */
-  yieldMs?: number;
   /** Called with the run's kernels once they are ready (tests inject a dead helper thread here). */
   onKernels?: (kernels: RunKernels) => void;
 }
@@ -63,91 +54,27 @@ interface Window {
 
 const newWindow = (startMs: number): Window => ({ lossSum: 0, tokens: 0, steps: 0, gradNormSum: 0, lr: NaN, startMs });
 
-/** Updates per `train` record: about 20 per epoch, at least every 50 updates. */
-export function windowUpdates(batchesPerEpoch: number): number {
-  return Math.max(1, Math.min(50, Math.ceil(batchesPerEpoch / 20)));
-}
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-export class RunExecutor {
+export class RunExecutor extends ExecutorBase {
   private readonly loadData: LoadRunData;
-  private readonly now: () => number;
-  private readonly progressIntervalMs: number;
-  private readonly logIntervalMs: number;
-  private readonly yieldMs: number;
   private readonly onKernels: ((kernels: RunKernels) => void) | undefined;
-  private readonly commands: HostMessage[] = [];
-  private wake: (() => void) | null = null;
-  private aborted = false;
 
   private config!: RunConfig;
   private data!: Pick<RunData, 'vocab' | 'train' | 'val'>;
   private trainer!: Trainer;
   private runKernels: RunKernels | null = null;
-  private metricsLog: LogWriter | null = null;
-  private samplesLog: LogWriter | null = null;
   private window!: Window;
   private windowSize = 1;
   private epochStart = { ms: 0, tokens: 0 };
   private sessionTokens = 0;
-  // clock: seconds trained before this session, plus active time in it (pauses excluded)
-  private baseElapsedSec = 0;
-  private activeMs = 0;
-  private runningSince: number | null = null;
-  private sessionUpdates0 = 0;
-  private lastCheckpointStep = -1;
-  private lastPost = -Infinity;
-  private lastLogFlush = -Infinity;
-  private lastYield = 0;
-  private pendingPost: { metrics: MetricRecord[]; samples: SampleRecord[] } = { metrics: [], samples: [] };
-  private pendingLog: { metrics: MetricRecord[]; samples: SampleRecord[] } = { metrics: [], samples: [] };
 
-  constructor(
-    private readonly fs: FileSystem,
-    private readonly job: TrainJob,
-    private readonly postMessage: (message: WorkerMessage) => void,
-    options: ExecutorOptions = {},
-  ) {
+  constructor(fs: FileSystem, job: TrainJob, postMessage: (message: WorkerMessage) => void, options: ExecutorOptions = {}) {
+    super(fs, job, postMessage, options);
     this.loadData = options.loadData ?? loadRunData;
-    this.now = options.now ?? (() => performance.now());
-    this.progressIntervalMs = options.progressIntervalMs ?? 100;
-    this.logIntervalMs = options.logIntervalMs ?? 1000;
-    this.yieldMs = options.yieldMs ?? 10;
     this.onKernels = options.onKernels;
   }
 
-  /** A command from the host; handled between two minibatches. */
-  command(message: HostMessage): void {
-    this.commands.push(message);
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
-  }
-
-  /** Stops at the next minibatch boundary without writing anything more; nothing is posted after this. */
-  abort(): void {
-    this.aborted = true;
-    this.command({ type: 'resume' });
-  }
-
-  /** Trains until the run finishes, is released, or fails; never throws (failures are posted). */
-  async run(): Promise<void> {
-    try {
-      await this.load();
-      await this.loop();
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      const code = (err as { code?: unknown } | null)?.code;
-      this.post({ type: 'failed', message: e.message, stack: e.stack ?? null, ...(typeof code === 'string' && { code }) });
-    } finally {
-      await this.metricsLog?.close();
-      await this.samplesLog?.close();
-      await this.runKernels?.close();
-    }
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<string> {
     const { fs, job } = this;
     this.config = await readEffectiveConfig(fs, job.projectDir, job.runId);
     this.data = await this.loadData(fs, job.projectDir, job.runId);
@@ -167,97 +94,40 @@ export class RunExecutor {
       this.trainer = new Trainer(options, data, runtime);
     }
     this.windowSize = windowUpdates(this.trainer.batchesPerEpoch);
-    this.sessionUpdates0 = this.trainer.updates;
-    this.metricsLog = await LogWriter.open(fs, runFile(job.projectDir, job.runId, METRICS_LOG));
-    this.samplesLog = await LogWriter.open(fs, runFile(job.projectDir, job.runId, SAMPLES_LOG));
     const t = this.now();
     this.window = newWindow(t);
     this.epochStart = { ms: t, tokens: 0 };
-    this.lastYield = t;
     const k = this.runKernels.description;
-    this.post({ type: 'ready', progress: this.progress(), paused: job.startPaused, kernels: `${k.name} (${k.threads} thread${k.threads === 1 ? '' : 's'})` });
+    return `${k.name} (${k.threads} thread${k.threads === 1 ? '' : 's'})`;
   }
 
-  /** Training seconds at update `step`, from the newest metric record not after it. */
-  private async elapsedAt(step: number): Promise<number> {
-    const { records } = await readLog(this.fs, runFile(this.job.projectDir, this.job.runId, METRICS_LOG));
-    let time = 0;
-    for (const r of records as MetricRecord[]) if (r.step <= step && typeof r.time === 'number' && r.time > time) time = r.time;
-    return time;
+  protected override async cleanup(): Promise<void> {
+    await this.runKernels?.close();
   }
 
-  private async loop(): Promise<void> {
-    let paused = this.job.startPaused;
-    if (!paused) this.runningSince = this.now();
-    for (;;) {
-      if (this.aborted) return;
-      for (let cmd = this.commands.shift(); cmd; cmd = this.commands.shift()) {
-        switch (cmd.type) {
-          case 'pause':
-            if (!paused) {
-              this.stopClock();
-              paused = true;
-              await this.checkpoint(undefined);
-              this.sendProgress();
-            }
-            this.post({ type: 'paused', progress: this.progress() });
-            break;
-          case 'resume':
-            if (paused) this.runningSince = this.now();
-            paused = false;
-            break;
-          case 'step':
-            if (paused) {
-              this.runningSince = this.now();
-              const finished = this.trainer.epoch >= this.config.epochs ? await this.finish('done') : await this.oneStep();
-              this.stopClock();
-              if (finished) return;
-              await this.flushLogs();
-              this.sendProgress();
-              this.post({ type: 'paused', progress: this.progress() });
-            }
-            break;
-          case 'stop':
-          case 'release':
-            this.stopClock();
-            await this.finish(cmd.type === 'stop' ? 'stopped' : 'released');
-            return;
-        }
-      }
-      if (paused) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        continue;
-      }
-      if (this.trainer.epoch >= this.config.epochs) {
-        this.stopClock();
-        await this.finish('done');
-        return;
-      }
-      if (await this.oneStep()) return;
-      const t = this.now();
-      if (t - this.lastLogFlush >= this.logIntervalMs) await this.flushLogs();
-      if (t - this.lastPost >= this.progressIntervalMs) this.sendProgress();
-      if (t - this.lastYield >= this.yieldMs) {
-        await yieldToEventLoop();
-        this.lastYield = this.now();
-      }
-    }
+  protected get updates(): number {
+    return this.trainer.updates;
   }
 
-  /** One minibatch and what follows from it; true when the run ended (diverged or done). */
-  private async oneStep(): Promise<boolean> {
+  protected get epochsDone(): number {
+    return this.trainer.epoch;
+  }
+
+  protected get totalEpochs(): number {
+    return this.config.epochs;
+  }
+
+  protected get batchesPerEpoch(): number {
+    return this.trainer.batchesPerEpoch;
+  }
+
+  protected async trainStep(): Promise<boolean> {
     const trainer = this.trainer;
     const r = trainer.trainStep();
     if (r.diverged) {
       this.closeWindow(r.epoch + r.stepInEpoch / Math.max(1, trainer.iterator.batchesThisEpoch));
       this.record({ kind: 'train', step: r.updates, epoch: r.epoch, time: this.elapsedSec(), loss: r.loss, perplexity: r.perplexity, gradNorm: r.gradNorm, lr: r.lr });
-      const dto = divergenceDto(r.diverged);
-      await writeJsonAtomic(this.fs, runFile(this.job.projectDir, this.job.runId, DIVERGENCE_FILE), dto);
-      this.stopClock();
-      await this.flushLogs();
-      this.sendProgress();
-      this.post({ type: 'finished', outcome: 'diverged', progress: this.progress(), message: r.diverged.message, divergence: dto });
-      return true;
+      return this.diverged(divergenceDto(r.diverged));
     }
     this.accumulate(r);
     this.sessionTokens += r.tokens;
@@ -296,11 +166,7 @@ export class RunExecutor {
     if (e % config.checkpointEvery === 0 || final) await this.checkpoint(valPerplexity);
     await this.flushLogs();
     this.sendProgress();
-    if (final) {
-      this.stopClock();
-      await this.finish('done');
-      return true;
-    }
+    if (final) return this.done();
     return false;
   }
 
@@ -313,7 +179,7 @@ export class RunExecutor {
     w.lr = r.lr;
   }
 
-  private closeWindow(epoch: number): void {
+  protected closeWindow(epoch: number): void {
     const w = this.window, t = this.now();
     if (w.steps > 0) {
       const loss = w.lossSum / w.tokens;
@@ -337,86 +203,16 @@ export class RunExecutor {
     return { step, epoch, prefix: data.vocab.decodeTokens(ids).join(sep), text: data.vocab.decodeTokens(out.ids).join(sep) };
   }
 
-  private async checkpoint(valPerplexity: number | undefined): Promise<void> {
-    const step = this.trainer.updates;
-    if (step === this.lastCheckpointStep) return;
-    await this.flushLogs(); // the logs reach at least as far as any checkpoint
+  protected async saveState(valPerplexity: number | undefined): Promise<string> {
     const bundle = toCheckpointBundle(this.trainer.exportState(), valPerplexity === undefined ? {} : { valPerplexity });
     const { projectDir, runId } = this.job;
     const entry = await saveCheckpoint(this.fs, projectDir, runId, bundle);
-    this.lastCheckpointStep = step;
     await pruneCheckpoints(this.fs, projectDir, runId, { keepLast: this.config.keepCheckpoints, keepBest: true });
-    this.post({ type: 'checkpoint', name: entry.name, step, valPerplexity: valPerplexity ?? null });
+    return entry.name;
   }
 
-  private async finish(outcome: Exclude<FinishOutcome, 'diverged'>): Promise<true> {
-    if (outcome !== 'done') this.closeWindow(this.fractionalEpoch());
-    await this.checkpoint(undefined);
-    await this.flushLogs();
-    this.sendProgress();
-    const p = this.progress();
-    const at = `epoch ${Math.floor(p.epoch)} of ${p.totalEpochs} (update ${p.step})`;
-    const message = outcome === 'done' ? `Finished ${p.totalEpochs} epochs (update ${p.step}).` : outcome === 'stopped' ? `Stopped at ${at}.` : `Saved at ${at}; resume continues from there.`;
-    this.post({ type: 'finished', outcome, progress: p, message, divergence: null as NonFiniteReportDto | null });
-    return true;
-  }
-
-  private post(message: WorkerMessage): void {
-    if (!this.aborted) this.postMessage(message);
-  }
-
-  private record(m: MetricRecord): void {
-    this.pendingPost.metrics.push(m);
-    this.pendingLog.metrics.push(m);
-  }
-
-  private recordSample(s: SampleRecord): void {
-    this.pendingPost.samples.push(s);
-    this.pendingLog.samples.push(s);
-  }
-
-  private async flushLogs(): Promise<void> {
-    const { metrics, samples } = this.pendingLog;
-    this.pendingLog = { metrics: [], samples: [] };
-    if (metrics.length > 0) await this.metricsLog!.append(metrics);
-    if (samples.length > 0) await this.samplesLog!.append(samples);
-    this.lastLogFlush = this.now();
-  }
-
-  private sendProgress(): void {
-    const { metrics, samples } = this.pendingPost;
-    this.pendingPost = { metrics: [], samples: [] };
-    this.lastPost = this.now();
-    this.post({ type: 'progress', progress: this.progress(), metrics, samples });
-  }
-
-  private stopClock(): void {
-    if (this.runningSince !== null) this.activeMs += this.now() - this.runningSince;
-    this.runningSince = null;
-  }
-
-  private elapsedSec(): number {
-    const running = this.runningSince === null ? 0 : this.now() - this.runningSince;
-    return this.baseElapsedSec + (this.activeMs + running) / 1000;
-  }
-
-  private fractionalEpoch(): number {
+  protected fractionalEpoch(): number {
     const it = this.trainer.iterator;
     return it.epoch + (it.batchesThisEpoch > 0 ? Math.min(1, it.index / it.batchesThisEpoch) : 0);
-  }
-
-  private progress(): RunProgress {
-    const trainer = this.trainer, total = this.config.epochs;
-    const elapsedSec = this.elapsedSec();
-    const done = trainer.updates - this.sessionUpdates0;
-    const sessionSec = (this.activeMs + (this.runningSince === null ? 0 : this.now() - this.runningSince)) / 1000;
-    const remaining = Math.max(0, total * trainer.batchesPerEpoch - trainer.updates);
-    return {
-      epoch: Math.min(total, this.fractionalEpoch()),
-      totalEpochs: total,
-      step: trainer.updates,
-      elapsedSec,
-      etaSec: done > 0 && sessionSec > 0 ? (remaining * sessionSec) / done : null,
-    };
   }
 }

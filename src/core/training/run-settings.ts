@@ -1,7 +1,8 @@
 /**
  * What a run trains with: config.json (immutable once the run starts) plus the changes a resume
  * asked for, kept beside it in `training.json` — a new epoch total, or a lower learning rate after
- * a divergence. The executor reads the two together; the history stays for the record.
+ * a divergence. The executor reads the two together; the history stays for the record. Text and
+ * forecast runs share the file; each reads it against its own config schema.
  */
 import { z } from 'zod';
 import type { FileSystem } from '../fs/file-system';
@@ -9,6 +10,8 @@ import { readJsonFile, writeJsonAtomic } from '../store/json-file';
 import { runFile } from '../store/layout';
 import { readRunConfig } from '../store/runs';
 import { StoreError } from '../store/store-error';
+import { TrainingError } from './training-error';
+import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import { runConfigFields, runConfigSchema, type RunConfig } from '../../shared/run-config';
 
 export const TRAINING_FILE = 'training.json';
@@ -48,9 +51,49 @@ export async function readEffectiveConfig(fs: FileSystem, dir: string, runId: st
   return config;
 }
 
-/** Records a resume's new settings (nothing is written when there are none). */
+/** A forecast run's config.json validated against the forecast schema, with the resume overrides applied (and checked against its ranges). */
+export async function readEffectiveForecastConfig(fs: FileSystem, dir: string, runId: string): Promise<ForecastRunConfig> {
+  const raw = await readRunConfig(fs, dir, runId);
+  const file = await readTrainingFile(fs, dir, runId);
+  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  if (file.epochs !== undefined) merged.epochs = file.epochs;
+  if (file.lr !== undefined) merged.lr = file.lr;
+  const parsed = forecastConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new StoreError('CorruptRun', { id: runId, file: 'config.json', detail: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  return parsed.data;
+}
+
+/** The run's effective config, whichever task it trains. */
+export async function readTrainingConfig(fs: FileSystem, dir: string, runId: string): Promise<{ task: 'language'; config: RunConfig } | { task: 'forecast'; config: ForecastRunConfig }> {
+  return isForecastConfig(await readRunConfig(fs, dir, runId))
+    ? { task: 'forecast', config: await readEffectiveForecastConfig(fs, dir, runId) }
+    : { task: 'language', config: await readEffectiveConfig(fs, dir, runId) };
+}
+
+/**
+ * Refuses (`InvalidSetting`, naming the field) a new epoch total or learning rate outside the
+ * run's own config ranges: a forecast run's are narrower than a text run's (learning rate ≤ 10),
+ * and a value written to training.json that its schema refuses would leave the run unable to load.
+ */
+export async function checkOverrides(fs: FileSystem, dir: string, runId: string, overrides: TrainingOverrides): Promise<void> {
+  if (overrides.epochs === undefined && overrides.lr === undefined) return;
+  const forecast = isForecastConfig(await readRunConfig(fs, dir, runId));
+  for (const field of ['epochs', 'lr'] as const) {
+    const value = overrides[field];
+    if (value === undefined) continue;
+    const schema = forecast ? forecastConfigSchema.shape[field] : field === 'lr' ? lr : epochs;
+    const issue = schema.safeParse(value).error?.issues[0];
+    if (issue) {
+      const label = field === 'lr' ? 'learning rate' : 'epoch total';
+      throw new TrainingError('InvalidSetting', `The ${label} ${value} is out of range for this ${forecast ? 'forecast ' : ''}run (${issue.message}).`, { runId, field, value });
+    }
+  }
+}
+
+/** Records a resume's new settings (nothing is written when there are none; out-of-range values are refused first). */
 export async function writeOverrides(fs: FileSystem, dir: string, runId: string, overrides: TrainingOverrides, now = new Date()): Promise<void> {
   if (overrides.epochs === undefined && overrides.lr === undefined) return;
+  await checkOverrides(fs, dir, runId, overrides);
   const file = await readTrainingFile(fs, dir, runId);
   const next: TrainingFile = { ...file, history: [...file.history, { time: now.toISOString(), ...overrides }] };
   if (overrides.epochs !== undefined) next.epochs = epochs.parse(overrides.epochs);

@@ -27,9 +27,9 @@ import type { RunRecord } from '../store/schemas';
 import { checkpointInfos, readCheckpointEntries, toMetricRecord } from '../services/run-files';
 import type { LiveRuns } from '../services/runs-service';
 import type { FinishOutcome, TrainerChannel, TrainerLauncher, WorkerMessage } from './protocol';
-import { readResumePoint } from './resume-point';
+import { checkResumable } from './resume-point';
 import { markRunning, RESUMABLE_STATES, stampKernels } from './run-lifecycle';
-import { writeOverrides, type TrainingOverrides } from './run-settings';
+import { checkOverrides, writeOverrides, type TrainingOverrides } from './run-settings';
 import { TrainingError } from './training-error';
 import { workerLauncher } from './worker-launcher';
 
@@ -189,6 +189,7 @@ export class TrainingHost implements LiveRuns {
     const key = keyOf(projectDir, runId);
     const live = this.active.get(key);
     const changes = overrides.epochs !== undefined || overrides.lr !== undefined;
+    if (changes) await checkOverrides(this.fs, projectDir, runId, overrides); // before a paused trainer is released
     let fresh = false;
     if (live) {
       if (live.phase !== 'paused') throw new TrainingError('AlreadyActive', 'This run is already training.', { runId });
@@ -213,7 +214,7 @@ export class TrainingHost implements LiveRuns {
         throw new TrainingError('ImportedRun', 'This run holds weights imported from another tool, without its training data or optimizer state, so it cannot train further here. Start a new run to train.', { runId });
       }
       fresh = run.state === 'queued';
-      if (!fresh) await readResumePoint(this.fs, projectDir, runId); // refuses when the checkpoints are damaged or gone
+      if (!fresh) await checkResumable(this.fs, projectDir, runId); // refuses when the checkpoints are damaged or gone
     }
     await writeOverrides(this.fs, projectDir, runId, overrides);
     this.queue.push({ key, projectDir, runId, resume: !fresh });

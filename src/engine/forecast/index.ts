@@ -7,4 +7,7 @@ export {
 export { ForecastConfigError, ForecastModel, ForecastWorkspace, headSize, type ForecastConfig, type ForecastForwardOptions } from './forecast-model';
 export { errorMetrics, type ErrorMetrics } from './metrics';
 export { applyZScore, denormalize, fitZScore, SeriesError, SeriesWindows, shuffledBatches, splitWindows, type Normalization, type WindowOptions } from './series';
-export { trainForecaster, type ForecastEpoch, type ForecastTrainOptions } from './train';
+export {
+  checkPosition, FORECAST_OPTIM_PREFIX, FORECAST_TRAINER_FORMAT, ForecastTrainer, trainForecaster,
+  type ForecastEpoch, type ForecastStepResult, type ForecastTrainerOptions, type ForecastTrainerPosition, type ForecastTrainerState, type ForecastTrainOptions,
+} from './train';
