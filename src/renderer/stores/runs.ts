@@ -240,7 +240,7 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       });
     }
 
-    return { list, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, estimate, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent };
+    return { list, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, estimate, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent, applySummary: upsert };
   });
 }
 
