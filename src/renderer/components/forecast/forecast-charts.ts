@@ -127,7 +127,7 @@ export function residualOption(v: ForecastView, part: Part, theme: ChartTheme, c
     ...base(theme, []),
     legend: { show: false },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, scale: true, ...axisStyle(theme) },
+    xAxis: { type: 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
     yAxis: { type: 'value', name: 'actual − predicted', ...axisStyle(theme) },
     series: [{ id: 'residual', name: 'residual', type: 'scatter', data, symbolSize: 3, itemStyle: { color, opacity: 0.7 }, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: theme.muted, type: 'solid', width: 1 }, label: { show: false } } }],
   };
@@ -138,7 +138,7 @@ export function histogramOption(v: ForecastView, part: Part, theme: ChartTheme, 
   return {
     ...base(theme, []),
     legend: { show: false },
-    xAxis: { type: 'category', name: 'residual', nameLocation: 'middle', nameGap: 26, data: h.centres.map((c) => formatNumber(c)), ...axisStyle(theme) },
+    xAxis: { type: 'category', name: 'residual (bin centre)', nameLocation: 'middle', nameGap: 26, data: h.centres.map((c) => String(Number(c.toPrecision(2)))), ...axisStyle(theme) },
     yAxis: { type: 'value', name: 'rows', minInterval: 1, ...axisStyle(theme) },
     series: [{ id: 'histogram', name: 'rows', type: 'bar', data: h.counts, barCategoryGap: '8%', itemStyle: { color } }],
   };
@@ -150,16 +150,18 @@ export function errorVsKOption(kStep: NonNullable<ForecastView['kStep']>, noiseV
     { id: 'model', name: 'model', type: 'line', data: kStep.k.map((k, i) => [k, kStep.mse[i]!]), showSymbol: true, symbolSize: 7, lineStyle: { color: colors.predicted, width: 2 }, itemStyle: { color: colors.predicted } },
     { id: 'last', name: 'last value', type: 'line', data: kStep.k.map((k, i) => [k, kStep.lastValueMse[i]!]), showSymbol: true, symbolSize: 5, lineStyle: { color: colors.baseline, width: 1.4, type: 'dashed' }, itemStyle: { color: colors.baseline } },
   ];
+  const lowest = Math.min(...kStep.mse, ...kStep.lastValueMse, ...(noiseVariance !== null && noiseVariance > 0 ? [noiseVariance] : []));
   if (noiseVariance !== null) {
     series.push({
       id: 'floor', name: 'noise floor', type: 'line', data: [], silent: true,
-      markLine: { symbol: 'none', silent: true, data: [{ yAxis: noiseVariance, name: floorLabel, label: { formatter: floorLabel, position: 'insideStartTop', color: colors.floor, fontSize: 11 }, lineStyle: { type: 'dotted', color: colors.floor, width: 1.6 } }] },
+      markLine: { symbol: 'none', silent: true, data: [{ yAxis: noiseVariance, name: floorLabel, label: { formatter: floorLabel, position: 'insideEndBottom', color: colors.floor, fontSize: 11 }, lineStyle: { type: 'dotted', color: colors.floor, width: 1.6 } }] },
     });
   }
   return {
     ...base(theme, ['model', 'last value']),
     xAxis: { type: 'log', logBase: 2, name: 'k (steps ahead)', nameLocation: 'middle', nameGap: 24, min: 1, max: Math.max(...kStep.k), ...axisStyle(theme) },
-    yAxis: { type: 'value', name: 'MSE', min: 0, ...axisStyle(theme) },
+    // log scale: the small errors of few steps ahead and the floor stay apart from the large ones of many
+    yAxis: { type: 'log', name: 'MSE (log scale)', min: Number((lowest / 2).toPrecision(1)), ...axisStyle(theme) },
     series,
   };
 }
