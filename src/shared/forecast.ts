@@ -12,6 +12,13 @@ export const FORECAST_KS = [1, 4, 16, 64] as const;
 /** d2l's demo series adds N(0, 0.2²) noise: no predictor beats MSE 0.04 on it. */
 export const D2L_NOISE_VARIANCE = 0.04;
 
+/** Rows in the training, validation and test parts, as the main process splits them (core/forecast/forecast-run.ts splitPoints; the setup form shows these counts). */
+export function splitRows(rows: number, trainFraction: number, valFraction: number): { train: number; val: number; test: number } {
+  const trainEnd = Math.round(rows * trainFraction);
+  const valEnd = Math.min(rows, Math.round(rows * (trainFraction + valFraction)));
+  return { train: trainEnd, val: Math.max(0, valEnd - trainEnd), test: Math.max(0, rows - valEnd) };
+}
+
 export const forecastDetailSchema = z.object({
   run: runSummaryDtoSchema,
   config: forecastConfigSchema as unknown as z.ZodType<z.output<typeof forecastConfigSchema>>,

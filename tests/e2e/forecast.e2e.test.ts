@@ -85,7 +85,7 @@ describe('forecasting in the app', () => {
     await page.getByTestId('future-run').click();
     await expect.poll(async () => Number(await page.getByRole('img', { name: 'Forecast chart' }).getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(100);
     await page.setViewportSize({ width: 1280, height: 1400 });
-    await page.evaluate(() => document.querySelector('main')?.scrollTo({ top: 0 }));
+    await page.evaluate('document.querySelector("main")?.scrollTo({ top: 0 })');
     await page.waitForTimeout(500);
     await publishShot(session, 'forecast-view');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -1,7 +1,6 @@
 /** The forecast setup form's parsing and split, and the forecast chart options, as plain functions. */
 import { describe, expect, it } from 'vitest';
-import { splitPoints } from '../../src/core/forecast/forecast-run';
-import { defaultDraft, parseForecastDraft, splitRows } from '../../src/renderer/components/forecast/forecast-form';
+import { defaultDraft, parseForecastDraft } from '../../src/renderer/components/forecast/forecast-form';
 import { errorVsKOption, forecastCsv, histogram, residuals, valMaeOption } from '../../src/renderer/components/forecast/forecast-charts';
 import { forecastConfigSchema } from '../../src/shared/forecast-config';
 import type { ForecastView } from '../../src/shared/forecast';
@@ -42,12 +41,6 @@ describe('forecast setup form', () => {
     expect(parseForecastDraft({ ...d, target: 'date' }, stats).errors.target).toBe('Column “date” holds no numbers; choose a numeric column.');
   });
 
-  it('counts the rows of each part exactly as the main process splits them', () => {
-    for (const [rows, train, val] of [[1000, 0.7, 0.2], [37, 0.61, 0.27], [5, 0.5, 0.5], [1001, 0.33, 0.33]] as const) {
-      const { trainEnd, valEnd } = splitPoints(rows, { trainFraction: train, valFraction: val });
-      expect(splitRows(rows, train, val)).toEqual({ train: trainEnd, val: valEnd - trainEnd, test: rows - valEnd });
-    }
-  });
 });
 
 function view(): ForecastView {

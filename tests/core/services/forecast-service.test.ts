@@ -14,6 +14,8 @@ import { listDatasets } from '../../../src/core/store/datasets';
 import { listRuns } from '../../../src/core/store/runs';
 import { oneStepPredictions } from '../../../src/engine/forecast/evaluate';
 import { forecastConfigSchema } from '../../../src/shared/forecast-config';
+import { splitPoints } from '../../../src/core/forecast/forecast-run';
+import { splitRows } from '../../../src/shared/forecast';
 import type { AppError } from '../../../src/shared/errors';
 
 const quiet = { out: () => {}, err: () => {} };
@@ -87,6 +89,15 @@ describe('ForecastService.create', () => {
     const e = await refusal(service.create(projectDir, { task: 'forecast', datasetId: csvId, target: 'x', timeColumn: 'date' }));
     expect(e.code).toBe('InvalidConfig');
     expect(e.details).toMatchObject({ field: 'timeColumn' });
+  });
+});
+
+describe('the setup form’s split', () => {
+  it('counts the rows of each part exactly as the main process splits them', () => {
+    for (const [rows, train, val] of [[1000, 0.7, 0.2], [37, 0.61, 0.27], [5, 0.5, 0.5], [1001, 0.33, 0.33]] as const) {
+      const { trainEnd, valEnd } = splitPoints(rows, { trainFraction: train, valFraction: val });
+      expect(splitRows(rows, train, val)).toEqual({ train: trainEnd, val: valEnd - trainEnd, test: rows - valEnd });
+    }
   });
 });
 

@@ -6,6 +6,9 @@
  */
 import { forecastConfigSchema, type ForecastRunConfig } from '../../../shared/forecast-config';
 import type { CsvStats } from '../../../shared/datasets';
+import { splitRows } from '../../../shared/forecast';
+
+export { splitRows };
 
 export interface ForecastDraft {
   name: string;
@@ -66,13 +69,6 @@ const num = (v: unknown): number => {
   return s === '' ? NaN : Number(s);
 };
 const optional = (v: unknown): number | null => (String(v).trim() === '' ? null : num(v));
-
-/** Rows in the training, validation and test parts, as the main process splits them (core/forecast splitPoints). */
-export function splitRows(rows: number, trainFraction: number, valFraction: number): { train: number; val: number; test: number } {
-  const trainEnd = Math.round(rows * trainFraction);
-  const valEnd = Math.min(rows, Math.round(rows * (trainFraction + valFraction)));
-  return { train: trainEnd, val: Math.max(0, valEnd - trainEnd), test: Math.max(0, rows - valEnd) };
-}
 
 /** The draft as a forecast config, or a message per field. */
 export function parseForecastDraft(d: ForecastDraft, stats: CsvStats | null): { config: ForecastRunConfig | null; errors: DraftErrors } {
