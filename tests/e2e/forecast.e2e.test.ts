@@ -77,7 +77,7 @@ describe('forecasting in the app', () => {
     await expect.poll(async () => Number(await page.getByRole('img', { name: 'Actual and predicted chart' }).getAttribute('data-points')), { timeout: 30_000 }).toBe(2000);
     const baselines = page.getByTestId('baselines');
     expect(await baselines.locator('tbody tr').allTextContents()).toEqual([
-      expect.stringMatching(/^This model/), expect.stringMatching(/^Last value/), expect.stringMatching(/^Seasonal naive/), expect.stringMatching(/^Mean/),
+      expect.stringMatching(/^This model/), expect.stringMatching(/^Last value/), expect.stringMatching(/^Repeat last window/), expect.stringMatching(/^Seasonal naive/), expect.stringMatching(/^Mean/),
     ]);
     // d2l's series: the noise floor is offered at 0.04
     expect(await page.getByTestId('noise-variance').inputValue()).toBe('0.04');

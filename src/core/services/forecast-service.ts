@@ -5,8 +5,9 @@
  * forecast past the end, and its weight export. Figures are in the target's original units.
  */
 import { exportForecaster, type ForecastExportMeta } from '../../engine/export';
-import { evaluateKStep, oneStepPredictions, WindowPredictor } from '../../engine/forecast/evaluate';
-import { applyZScore, denormalize, SeriesError, SeriesWindows } from '../../engine/forecast/series';
+import { evaluateKStep, evaluateWindows, oneStepPredictions, recursiveForecast } from '../../engine/forecast/evaluate';
+import type { BaselineName } from '../../engine/forecast/baselines';
+import { applyZScore, SeriesError, SeriesWindows, splitWindows } from '../../engine/forecast/series';
 import { AppError } from '../../shared/errors';
 import { FORECAST_KS, type ErrorFigures, type ForecastDetail, type ForecastFuture, type ForecastView } from '../../shared/forecast';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
@@ -78,6 +79,8 @@ export function errorFigures(actual: ArrayLike<number>, predicted: ArrayLike<num
   return n === 0 ? null : { mae: ae / n, rmse: Math.sqrt(se / n), count: n };
 }
 
+type Loaded = Awaited<ReturnType<ForecastService['load']>>;
+
 export class ForecastService {
   constructor(readonly fs: FileSystem, private readonly runs: RunsService) {}
 
@@ -113,12 +116,13 @@ export class ForecastService {
   }
 
   /** The trained model at its last checkpoint with the run's series, normalised as in training. */
-  private async load(projectDir: string, runId: string) {
+  async load(projectDir: string, runId: string) {
     const { config, model, state, checkpoint } = await loadForecastCheckpoint(this.fs, projectDir, runId);
     const record = await datasetOf(this.fs, projectDir, config.datasetId);
     const series = await readSeries(this.fs, projectDir, config, record);
     const F = series.features.length, T = series.length;
-    const windows = new SeriesWindows(applyZScore(series.raw, F, T, state.normalization), F, T, config.window, [0]);
+    const horizon = state.horizon ?? config.horizon;
+    const windows = new SeriesWindows(applyZScore(series.raw, F, T, state.normalization), F, T, config.window, [0], horizon);
     return { config, model, state, checkpoint, series, windows, norm: state.normalization };
   }
 
@@ -133,16 +137,7 @@ export class ForecastService {
       for (let b = 0; b < starts.length; b++) predicted[starts[b]! + W] = pred[b]!;
     }
     const { trainEnd, valEnd } = state;
-    const part = valEnd < T ? 'test' : 'val';
-    const [from, to] = part === 'test' ? [valEnd, T] : [trainEnd, valEnd];
-    const period = config.seasonalPeriod ?? W;
-    const trainMean = norm.mean[0]!;
-    const baseline = (name: string, description: string, guess: (t: number) => number | null) => {
-      const guesses = actual.map((_, t) => (t >= Math.max(W, period) ? guess(t) : null));
-      const f = errorFigures(actual, guesses, Math.max(from, W, period), to);
-      return f ? [{ name, description, mae: f.mae, rmse: f.rmse }] : [];
-    };
-    const model1 = errorFigures(actual, predicted, Math.max(from, W, period), to);
+    const baselines = this.baselines(model, windows, norm, config, trainEnd, valEnd);
     let kStep: ForecastView['kStep'] = null;
     let kStepNote: string | null = null;
     if (series.features.length > 1) {
@@ -167,15 +162,7 @@ export class ForecastService {
       trainEnd,
       valEnd,
       parts: { train: errorFigures(actual, predicted, W, trainEnd), val: errorFigures(actual, predicted, trainEnd, valEnd), test: errorFigures(actual, predicted, valEnd, T) },
-      baselines: {
-        part,
-        rows: [
-          ...(model1 ? [{ name: 'This model', description: `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}, one step ahead`, mae: model1.mae, rmse: model1.rmse }] : []),
-          ...baseline('Last value', 'The previous value repeated', (t) => actual[t - 1]!),
-          ...baseline('Seasonal naive', `The value ${period} steps earlier`, (t) => actual[t - period]!),
-          ...baseline('Mean', 'The training part’s mean', () => trainMean),
-        ],
-      },
+      baselines,
       kStep,
       kStepNote,
     };
@@ -186,19 +173,37 @@ export class ForecastService {
     if (series.features.length > 1) {
       throw new AppError('NeedsTargetOnly', `A forecast past the end feeds each prediction back in as the next input; run “${runId}” also reads ${config.covariates.join(', ')}, whose future values are unknown.`, { runId });
     }
-    const W = windows.window, T = windows.length;
-    const history = Array.from(windows.values.subarray(T - W, T));
-    const predictor = new WindowPredictor(model, W);
-    const x = new Float32Array(W);
-    const index: number[] = [], forecast: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      x.set(history.slice(history.length - W));
-      const p = predictor.predict(x, 1)[0]!;
-      history.push(p);
-      index.push(T + i);
-      forecast.push(denormalize(p, 0, norm));
-    }
+    const r = recursiveForecast(model, windows, norm, windows.length, steps);
+    const index = r.index, forecast = Array.from(r.forecast);
     return { index, forecast };
+  }
+
+  /**
+   * The model and the engine's four baselines on the test windows (the validation windows when
+   * the test part holds none): MAE/RMSE in original units over every horizon step.
+   */
+  private baselines(model: Loaded['model'], windows: SeriesWindows, norm: Loaded['norm'], config: ForecastRunConfig, trainEnd: number, valEnd: number): ForecastView['baselines'] {
+    const T = windows.length, W = windows.window, H = windows.horizon;
+    const options = { horizon: H, stride: 1 };
+    const test = valEnd - W >= 0 && T - valEnd >= H ? splitWindows(T, W, valEnd, options).val : new Int32Array(0);
+    const part = test.length > 0 ? 'test' : 'val';
+    const starts = part === 'test' ? test : splitWindows(valEnd, W, trainEnd, options).val;
+    if (starts.length === 0) return { part, rows: [] };
+    const e = evaluateWindows(model, windows, norm, starts, config.seasonalPeriod !== null ? { seasonalPeriod: config.seasonalPeriod } : {});
+    const steps = H === 1 ? 'one step ahead' : `averaged over ${H} steps ahead`;
+    const described: Record<BaselineName, [string, string]> = {
+      lastValue: ['Last value', 'The last value of the window, repeated'],
+      repeatWindow: ['Repeat last window', `The ${W} values of the window, repeated`],
+      seasonalNaive: ['Seasonal naive', `The value ${e.seasonalPeriod} steps earlier`],
+      mean: ['Mean', 'The training part’s mean'],
+    };
+    return {
+      part,
+      rows: [
+        { name: 'This model', description: `${config.cell.toUpperCase()} ${config.numLayers}×${config.hiddenSize}, ${steps}`, mae: e.model.mae, rmse: e.model.rmse },
+        ...Object.entries(described).map(([key, [name, description]]) => ({ name, description, mae: e.baselines[key as BaselineName].mae, rmse: e.baselines[key as BaselineName].rmse })),
+      ],
+    };
   }
 
   /** Safetensors (+ NAME.config.json) or ONNX of the run's checkpoint (default: the last). */
