@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { closeApp, DIR, openApp } from './app-harness';
-import { csvDataset } from './fixtures';
+import { csvDataset, runDetail } from './fixtures';
 import { AppError } from '../../src/shared/errors';
 import { forecastConfigSchema } from '../../src/shared/forecast-config';
 import type { ForecastDetail, ForecastView } from '../../src/shared/forecast';
@@ -164,5 +164,26 @@ describe('forecast view states', () => {
     await flushPromises();
     expect(future).toHaveBeenCalledWith({ projectDir: DIR, runId: 'fc-1', steps: 12 });
     expect(w.find('[role="alert"]').text()).toContain('feeds each prediction back in');
+  });
+});
+
+describe('forecast runs beside text runs', () => {
+  it('compare and generate offer only the text runs, and a forecast run opens in its own training view', async () => {
+    const forecastRun = runDetail('fc-9', { name: 'sine forecast' });
+    forecastRun.run.task = 'forecast';
+    const { w, stores, backend } = await openApp(
+      { datasets: [csvDataset('load')], runs: [runDetail('txt-1', { name: 'gru text' }), forecastRun] },
+      { overrides: { 'forecast:get': () => detail({ run: { ...summary, id: 'fc-9', name: 'sine forecast' } }) } },
+    );
+    stores.useNavigation().go({ name: 'compare' });
+    await flushPromises();
+    expect(w.findAll('.pick .name').map((p) => p.text())).toEqual(['gru text']);
+    stores.useNavigation().go({ name: 'generate' });
+    await flushPromises();
+    expect((w.find('select').element as HTMLSelectElement).textContent).not.toContain('sine forecast');
+    stores.useNavigation().go({ name: 'run', runId: 'fc-9' });
+    await flushPromises();
+    expect(w.text()).toContain('Validation MAE');
+    expect(backend.requests.filter((r) => r.channel === 'runs:get').map((r) => (r.payload as { runId: string }).runId)).not.toContain('fc-9');
   });
 });
