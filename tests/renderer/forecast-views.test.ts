@@ -187,3 +187,31 @@ describe('forecast runs beside text runs', () => {
     expect(backend.requests.filter((r) => r.channel === 'runs:get').map((r) => (r.payload as { runId: string }).runId)).not.toContain('fc-9');
   });
 });
+
+describe('forecast training view', () => {
+  it('follows a running forecast run live: records from runs:update reach the figures and the curves', async () => {
+    const forecastRun = runDetail('fc-9', { name: 'sine forecast', state: 'running' });
+    forecastRun.run.task = 'forecast';
+    const { w, stores, backend } = await openApp(
+      { datasets: [csvDataset('load')], runs: [forecastRun] },
+      { overrides: { 'forecast:get': () => detail({ run: { ...summary, id: 'fc-9', name: 'sine forecast', state: 'running' }, checkpoints: [] }) } },
+    );
+    stores.useNavigation().go({ name: 'run', runId: 'fc-9' });
+    await flushPromises();
+    expect(w.find('[data-testid="val-mae"]').exists()).toBe(false);
+    const before = stores.useForecast().versions['fc-9'] ?? 0;
+    backend.pushMetrics('fc-9', [
+      { kind: 'train', step: 1, epoch: 1, time: 1, loss: 0.4 },
+      { kind: 'val', step: 1, epoch: 1, time: 1, loss: 0.3, mse: 0.05, mae: 0.181, rmse: 0.22, baselineMae: 0.2, baselineRmse: 0.25 },
+    ]);
+    await flushPromises();
+    expect(w.find('[data-testid="val-mae"]').text()).toBe('0.181');
+    expect(w.text()).toContain('last value MAE0.2');
+    expect(stores.useForecast().metricsOf('fc-9')!.val).toHaveLength(1);
+    expect(stores.useForecast().versions['fc-9']).toBeGreaterThan(before);
+    // an event repeating records already shown adds nothing
+    backend.pushMetrics('fc-9', [{ kind: 'val', step: 1, epoch: 1, time: 1, loss: 0.3, mae: 0.181, baselineMae: 0.2 }]);
+    await flushPromises();
+    expect(stores.useForecast().metricsOf('fc-9')!.val).toHaveLength(1);
+  });
+});
