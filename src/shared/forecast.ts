@@ -37,8 +37,10 @@ export const forecastViewSchema = z.object({
   target: z.string(),
   /** Column the x axis shows (a numeric time column), or null for row numbers. */
   xName: z.string().nullable(),
-  /** x of each row: the time column's values or the row index (0-based). */
+  /** x of each row: the time column's values (milliseconds since the epoch, UTC, when `xTime`) or the row index (0-based). */
   x: z.array(z.number()),
+  /** The x axis is a date/time axis. */
+  xTime: z.boolean(),
   actual: z.array(z.number()),
   /** One-step prediction of each row from the `window` rows before it; null where there is no full window. */
   predicted: z.array(z.number().nullable()),

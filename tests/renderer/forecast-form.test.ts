@@ -1,7 +1,7 @@
 /** The forecast setup form's parsing and split, and the forecast chart options, as plain functions. */
 import { describe, expect, it } from 'vitest';
 import { defaultDraft, parseForecastDraft } from '../../src/renderer/components/forecast/forecast-form';
-import { errorVsKOption, forecastCsv, histogram, residuals, valMaeOption } from '../../src/renderer/components/forecast/forecast-charts';
+import { actualVsPredictedOption, errorVsKOption, forecastCsv, histogram, residuals, valMaeOption } from '../../src/renderer/components/forecast/forecast-charts';
 import { forecastConfigSchema } from '../../src/shared/forecast-config';
 import type { ForecastView } from '../../src/shared/forecast';
 import type { CsvStats } from '../../src/shared/datasets';
@@ -47,7 +47,7 @@ function view(): ForecastView {
   const actual = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const predicted = [null, null, 1.5, 3, 4, 5.5, 6, 6, 8, 9.5];
   return {
-    checkpoint: 'c', target: 'x', xName: null, x: actual.map((_, i) => i), actual, predicted, window: 2, trainEnd: 6, valEnd: 8,
+    checkpoint: 'c', target: 'x', xName: null, x: actual.map((_, i) => i), xTime: false, actual, predicted, window: 2, trainEnd: 6, valEnd: 8,
     parts: { train: null, val: null, test: null }, baselines: { part: 'test', rows: [] }, kStep: { k: [1, 4], mse: [0.05, 0.2], lastValueMse: [0.1, 0.3] }, kStepNote: null,
   };
 }
@@ -57,6 +57,15 @@ describe('forecast charts', () => {
     expect(residuals(view(), 'test')).toEqual([[8, 0], [9, -0.5]]);
     expect(residuals(view(), 'train').map(([x]) => x)).toEqual([2, 3, 4, 5]);
     expect(residuals(view(), 'all')).toHaveLength(8);
+  });
+
+  it('puts the time column on a date axis when it holds dates, and shades the validation and test parts', () => {
+    const asRows = actualVsPredictedOption(view(), theme, colors) as { xAxis: { type: string; name: string }; series: Array<{ markArea?: { data: Array<[{ name: string; xAxis: number }, { xAxis: number }]> } }> };
+    expect(asRows.xAxis).toMatchObject({ type: 'value', name: 'row' });
+    expect(asRows.series[0]!.markArea!.data.map(([a, b]) => [a.name, a.xAxis, b.xAxis])).toEqual([['validation', 6, 7], ['test', 8, 9]]);
+    const day = 86_400_000;
+    const dated = actualVsPredictedOption({ ...view(), xName: 'date', xTime: true, x: view().x.map((t) => Date.UTC(2020, 0, 1) + t * day) }, theme, colors) as { xAxis: { type: string; name: string } };
+    expect(dated.xAxis).toMatchObject({ type: 'time', name: 'date' });
   });
 
   it('the histogram counts every value once', () => {

@@ -27,7 +27,7 @@ function detail(over: Partial<ForecastDetail> = {}): ForecastDetail {
 function figures(): ForecastView {
   const actual = Array.from({ length: 100 }, (_, t) => Math.sin(t / 10));
   return {
-    checkpoint: 'step-5', target: 'load', xName: null, x: actual.map((_, t) => t), actual, predicted: actual.map((a, t) => (t < 4 ? null : a + 0.01)), window: 4, trainEnd: 70, valEnd: 90,
+    checkpoint: 'step-5', target: 'load', xName: null, x: actual.map((_, t) => t), xTime: false, actual, predicted: actual.map((a, t) => (t < 4 ? null : a + 0.01)), window: 4, trainEnd: 70, valEnd: 90,
     parts: { train: { mae: 0.01, rmse: 0.01, count: 66 }, val: { mae: 0.01, rmse: 0.01, count: 20 }, test: { mae: 0.01, rmse: 0.01, count: 10 } },
     baselines: { part: 'test', rows: [{ name: 'This model', description: 'GRU', mae: 0.01, rmse: 0.01 }, { name: 'Last value', description: 'previous', mae: 0.09, rmse: 0.1 }] },
     kStep: { k: [1, 4, 16, 64], mse: [0.01, 0.02, 0.05, 0.2], lastValueMse: [0.02, 0.05, 0.1, 0.3] }, kStepNote: null,

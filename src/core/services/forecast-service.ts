@@ -53,7 +53,7 @@ async function readSeries(fs: FileSystem, projectDir: string, config: ForecastRu
     throw new ServiceError('InvalidConfig', { field: 'timeColumn', column: config.timeColumn }, `There is no column “${config.timeColumn}” for the time axis in “${record.name}”.`);
   }
   const time = config.timeColumn !== null ? columns.get(config.timeColumn) : undefined;
-  return { ...series, time: time && Array.from(time).every(Number.isFinite) ? time : undefined };
+  return { ...series, time: time && Array.from(time).every(Number.isFinite) ? time : undefined, timeKind: config.timeColumn !== null ? (kinds.get(config.timeColumn)?.kind as string | undefined) : undefined };
 }
 
 async function datasetOf(fs: FileSystem, projectDir: string, datasetId: string): Promise<DatasetRecord> {
@@ -156,6 +156,7 @@ export class ForecastService {
       target: config.target,
       xName: series.time ? config.timeColumn : null,
       x: series.time ? Array.from(series.time) : actual.map((_, t) => t),
+      xTime: series.timeKind === 'time',
       actual,
       predicted,
       window: W,

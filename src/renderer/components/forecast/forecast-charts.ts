@@ -104,7 +104,7 @@ export function actualVsPredictedOption(v: ForecastView, theme: ChartTheme, colo
   if (T > v.valEnd) areas.push([{ name: 'test', xAxis: xAt(v.valEnd), itemStyle: { color: colors.test, opacity: 0.12 } }, { xAxis: xAt(T - 1) }]);
   return {
     ...base(theme, ['actual', 'one-step predicted']),
-    xAxis: { type: 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
+    xAxis: { type: v.xTime ? 'time' : 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
     yAxis: { type: 'value', name: v.target, scale: true, ...axisStyle(theme) },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
     series: [
@@ -127,7 +127,7 @@ export function residualOption(v: ForecastView, part: Part, theme: ChartTheme, c
     ...base(theme, []),
     legend: { show: false },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
+    xAxis: { type: v.xTime ? 'time' : 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
     yAxis: { type: 'value', name: 'actual − predicted', ...axisStyle(theme) },
     series: [{ id: 'residual', name: 'residual', type: 'scatter', data, symbolSize: 3, itemStyle: { color, opacity: 0.7 }, markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }], lineStyle: { color: theme.muted, type: 'solid', width: 1 }, label: { show: false } } }],
   };
@@ -174,7 +174,7 @@ export function futureOption(v: ForecastView, future: { index: number[]; forecas
   const xOf = (i: number) => (i < T ? v.x[i]! : v.x[T - 1]! + (i - T + 1) * step);
   return {
     ...base(theme, ['actual', 'forecast']),
-    xAxis: { type: 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
+    xAxis: { type: v.xTime ? 'time' : 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
     yAxis: { type: 'value', name: v.target, scale: true, ...axisStyle(theme) },
     series: [
       { id: 'actual', name: 'actual', type: 'line', data: v.actual.slice(tail).map((a, i) => [xOf(tail + i), a]), showSymbol: false, lineStyle: { color: colors.actual, width: 1 }, itemStyle: { color: colors.actual } },
