@@ -53,7 +53,9 @@ export function defaultDraft(datasetId: string, stats: CsvStats | null, name: st
   const d = forecastConfigSchema.parse({ task: 'forecast', datasetId: datasetId || 'none', target: 'x' });
   const numeric = numericColumns(stats);
   // a first column that only counts rows (t, index, 1, 2, 3, …) is the time axis, not the series
-  const time = stats?.columns.find((c) => /^(t|time|date|datetime|timestamp|index|step|year|month|day)$/i.test(c.name))?.name ?? '';
+  // the importer's detected time column when it names one, else a column named like a time axis
+  const detected = (stats as { time?: { column?: string } } | null)?.time?.column;
+  const time = detected ?? stats?.columns.find((c) => /^(t|time|date|datetime|timestamp|index|step|year|month|day)$/i.test(c.name))?.name ?? '';
   const target = numeric.find((n) => n !== time) ?? numeric[0] ?? '';
   return {
     name, datasetId, target, covariates: [], timeColumn: time,
