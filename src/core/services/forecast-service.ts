@@ -12,9 +12,9 @@ import { AppError } from '../../shared/errors';
 import { FORECAST_KS, type ErrorFigures, type ForecastDetail, type ForecastFuture, type ForecastView } from '../../shared/forecast';
 import { forecastConfigSchema, isForecastConfig, type ForecastRunConfig } from '../../shared/forecast-config';
 import type { RunSummaryDto } from '../../shared/runs';
-import { readCsvColumns } from '../datasets/read-dataset';
+import { readCsvTable } from '../datasets/read-dataset';
 import { safetensorsPaths, writeExportFiles, type ExportFormat, type ExportRunResult } from '../export/export-run';
-import { loadForecastCheckpoint, seriesFromColumns } from '../forecast/forecast-run';
+import { loadForecastCheckpoint, seriesFromColumns, tableColumns } from '../forecast/forecast-run';
 import type { FileSystem } from '../fs/file-system';
 import { readDataset } from '../store/datasets';
 import { createRun, readRun, readRunConfig, type RunConfigJson } from '../store/runs';
@@ -36,24 +36,20 @@ export function parseForecastConfig(raw: unknown): ForecastRunConfig {
   throw new ServiceError('InvalidConfig', { field }, `The forecast settings are not valid (${field ? `${field}: ` : ''}${issue?.message ?? 'malformed'}).`);
 }
 
-/** The run's series read back from its dataset: the checked columns (original units), and the x axis. */
-async function readSeries(fs: FileSystem, projectDir: string, config: ForecastRunConfig, record: DatasetRecord) {
+/**
+ * The run's series read back from its dataset exactly as training builds it (the missing-value
+ * policy applied, the time column checked), with the x axis: the time column's values at the kept
+ * rows (milliseconds since the epoch for a date column), or the source row numbers.
+ */
+export async function readRunSeries(fs: FileSystem, projectDir: string, config: ForecastRunConfig, record: DatasetRecord) {
   if (record.stats.kind !== 'csv') {
     throw new ServiceError('UnsupportedDataset', { datasetId: record.id, kind: record.kind }, `Forecast runs train on a numeric series (a CSV dataset); “${record.name}” is a text dataset.`);
   }
-  const stats = record.stats;
-  const columns = await readCsvColumns(fs, projectDir, record);
-  const kinds = new Map(stats.columns.map((c) => [c.name, c]));
-  const series = seriesFromColumns({
-    names: stats.columns.map((c) => c.name),
-    numeric: (n) => kinds.get(n)?.kind === 'numeric' && (kinds.get(n)?.count ?? 0) > 0,
-    values: (n) => columns.get(n)!,
-  }, config);
-  if (config.timeColumn !== null && !kinds.has(config.timeColumn)) {
-    throw new ServiceError('InvalidConfig', { field: 'timeColumn', column: config.timeColumn }, `There is no column “${config.timeColumn}” for the time axis in “${record.name}”.`);
-  }
-  const time = config.timeColumn !== null ? columns.get(config.timeColumn) : undefined;
-  return { ...series, time: time && Array.from(time).every(Number.isFinite) ? time : undefined, timeKind: config.timeColumn !== null ? (kinds.get(config.timeColumn)?.kind as string | undefined) : undefined };
+  const table = await readCsvTable(fs, projectDir, record);
+  const series = seriesFromColumns(tableColumns(table), config);
+  const timeValues = config.timeColumn !== null ? table.columns.get(config.timeColumn) : undefined;
+  const timeKind = table.stats.columns.find((c) => c.name === config.timeColumn)?.kind;
+  return { ...series, x: timeValues ? Array.from(series.rows, (r) => timeValues[r]!) : Array.from(series.rows), xTime: timeKind === 'time' };
 }
 
 async function datasetOf(fs: FileSystem, projectDir: string, datasetId: string): Promise<DatasetRecord> {
@@ -87,7 +83,7 @@ export class ForecastService {
   async create(projectDir: string, raw: unknown): Promise<RunSummaryDto> {
     const config = parseForecastConfig(raw);
     const record = await datasetOf(this.fs, projectDir, config.datasetId);
-    await readSeries(this.fs, projectDir, config, record);
+    await readRunSeries(this.fs, projectDir, config, record);
     const run = await createRun(this.fs, projectDir, { config: config as unknown as RunConfigJson, name: config.name ?? `forecast ${config.target}` });
     return this.summary(projectDir, run.id);
   }
@@ -119,7 +115,7 @@ export class ForecastService {
   async load(projectDir: string, runId: string) {
     const { config, model, state, checkpoint } = await loadForecastCheckpoint(this.fs, projectDir, runId);
     const record = await datasetOf(this.fs, projectDir, config.datasetId);
-    const series = await readSeries(this.fs, projectDir, config, record);
+    const series = await readRunSeries(this.fs, projectDir, config, record);
     const F = series.features.length, T = series.length;
     const horizon = state.horizon ?? config.horizon;
     const windows = new SeriesWindows(applyZScore(series.raw, F, T, state.normalization), F, T, config.window, [0], horizon);
@@ -154,9 +150,9 @@ export class ForecastService {
     return {
       checkpoint,
       target: config.target,
-      xName: series.time ? config.timeColumn : null,
-      x: series.time ? Array.from(series.time) : actual.map((_, t) => t),
-      xTime: series.timeKind === 'time',
+      xName: config.timeColumn,
+      x: series.x,
+      xTime: series.xTime,
       actual,
       predicted,
       window: W,

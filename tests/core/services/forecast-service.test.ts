@@ -8,7 +8,7 @@ import { loadForecastRun } from '../../../src/core/forecast/forecast-run';
 import { NodeFileSystem } from '../../../src/core/fs/node-file-system';
 import { createDataHandlers } from '../../../src/core/handlers/runs-handlers';
 import { DatasetsService } from '../../../src/core/services/datasets-service';
-import { errorFigures, ForecastService } from '../../../src/core/services/forecast-service';
+import { errorFigures, ForecastService, readRunSeries } from '../../../src/core/services/forecast-service';
 import { RunsService } from '../../../src/core/services/runs-service';
 import { listDatasets } from '../../../src/core/store/datasets';
 import { listRuns } from '../../../src/core/store/runs';
@@ -87,8 +87,28 @@ describe('ForecastService.create', () => {
 
   it('refuses a time column the dataset lacks', async () => {
     const e = await refusal(service.create(projectDir, { task: 'forecast', datasetId: csvId, target: 'x', timeColumn: 'date' }));
-    expect(e.code).toBe('InvalidConfig');
+    expect(e.code).toBe('UnknownColumn');
     expect(e.details).toMatchObject({ field: 'timeColumn' });
+    expect(e.message).toContain('date');
+  });
+
+  it('reads a dated series as training does: the missing-value policy applied, dates on the x axis', async () => {
+    const file = join(root, 'daily.csv');
+    // 40 consecutive days from 2024-01-01; rows 5 and 6 have no value
+    const days = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+    writeFileSync(file, `date,load\n${days.map((d, i) => `${d},${i === 5 || i === 6 ? '' : i * 2}`).join('\n')}\n`);
+    const record = await new DatasetsService({ fs }).import(projectDir, { filePath: file, kind: 'csv' });
+    const base = forecastConfigSchema.parse({ task: 'forecast', datasetId: record.id, target: 'load', timeColumn: 'date', window: 3 });
+    const filled = await readRunSeries(fs, projectDir, { ...base, missing: 'interpolate' }, record);
+    expect(filled.length).toBe(40);
+    expect(filled.xTime).toBe(true);
+    expect(filled.x[0]).toBe(Date.UTC(2024, 0, 1));
+    expect(filled.raw[5]).toBeCloseTo(10, 10);
+    const dropped = await readRunSeries(fs, projectDir, { ...base, missing: 'drop' }, record);
+    expect(dropped.length).toBe(38);
+    expect(dropped.x[5]).toBe(Date.UTC(2024, 0, 8));
+    const refused = await refusal(readRunSeries(fs, projectDir, { ...base, missing: 'refuse' }, record));
+    expect(refused.code).toBe('MissingValue');
   });
 });
 
