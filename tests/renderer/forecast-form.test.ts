@@ -14,11 +14,23 @@ const colors = { actual: '#111', predicted: '#22f', baseline: '#f80', val: '#f80
 describe('forecast setup form', () => {
   it('starts from the schema defaults with the numeric column as target and a time-like column as the x axis', () => {
     const d = defaultDraft('load', stats, 'forecast-1');
-    expect(d).toMatchObject({ target: 'load', timeColumn: 'date', window: 4, horizon: 1, trainPercent: 70, valPercent: 20, missing: 'interpolate' });
+    // "date" here is a text (label) column: it cannot order the rows
+    expect(d).toMatchObject({ target: 'load', timeColumn: '', window: 4, horizon: 1, trainPercent: 70, valPercent: 20, missing: 'interpolate' });
     const { config, errors } = parseForecastDraft(d, stats);
     expect(errors).toEqual({});
     expect(forecastConfigSchema.parse(config)).toEqual(config);
-    expect(config).toMatchObject({ task: 'forecast', datasetId: 'load', target: 'load', timeColumn: 'date', trainFraction: 0.7, valFraction: 0.2, clip: null, seasonalPeriod: null });
+    expect(config).toMatchObject({ task: 'forecast', datasetId: 'load', target: 'load', timeColumn: null, trainFraction: 0.7, valFraction: 0.2, clip: null, seasonalPeriod: null });
+  });
+
+  it('takes the importer’s detected time column, or a numeric column named like one, never a text column', () => {
+    const dated: CsvStats = {
+      ...stats,
+      columns: [{ ...stats.columns[0]!, kind: 'time' }, stats.columns[1]!],
+      time: { column: 'date', first: '2024-01-01', last: '2026-09-26', step: 'daily', seasonalPeriod: 7, increasing: true },
+    };
+    expect(defaultDraft('load', dated, 'r')).toMatchObject({ target: 'load', timeColumn: 'date' });
+    const stepped: CsvStats = { ...stats, columns: [{ ...stats.columns[1]!, name: 't', missing: 0 }, stats.columns[1]!] };
+    expect(defaultDraft('load', stepped, 'r')).toMatchObject({ target: 'load', timeColumn: 't' });
   });
 
   it('names the field and its range when a number is out of range or missing', () => {

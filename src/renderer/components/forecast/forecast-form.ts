@@ -44,6 +44,11 @@ const LABELS: Record<string, string> = {
   trainFraction: 'Training part', valFraction: 'Validation part',
 };
 
+/** Columns that can order the rows: dates and times, or numbers (a year, a step count). */
+export function timeColumns(stats: CsvStats | null): string[] {
+  return stats ? stats.columns.filter((c) => c.kind === 'time' || (c.kind === 'numeric' && c.count > 0)).map((c) => c.name) : [];
+}
+
 /** Numeric columns of the dataset with at least one value. */
 export function numericColumns(stats: CsvStats | null): string[] {
   return stats ? stats.columns.filter((c) => c.kind === 'numeric' && c.count > 0).map((c) => c.name) : [];
@@ -54,8 +59,8 @@ export function defaultDraft(datasetId: string, stats: CsvStats | null, name: st
   const numeric = numericColumns(stats);
   // a first column that only counts rows (t, index, 1, 2, 3, …) is the time axis, not the series
   // the importer's detected time column when it names one, else a column named like a time axis
-  const detected = (stats as { time?: { column?: string } } | null)?.time?.column;
-  const time = detected ?? stats?.columns.find((c) => /^(t|time|date|datetime|timestamp|index|step|year|month|day)$/i.test(c.name))?.name ?? '';
+  const detected = stats?.time?.column;
+  const time = detected ?? timeColumns(stats).find((c) => /^(t|time|date|datetime|timestamp|index|step|year|month|day)$/i.test(c)) ?? '';
   const target = numeric.find((n) => n !== time) ?? numeric[0] ?? '';
   return {
     name, datasetId, target, covariates: [], timeColumn: time,
