@@ -71,6 +71,8 @@ export const runSummaryDtoSchema = z.object({
   message: z.string().nullable(),
   progress: runProgressSchema.nullable(),
   bestValPerplexity: z.number().nullable(),
+  /** What the run trains: a language model (text runs; also when absent) or a forecaster. */
+  task: z.enum(['language', 'forecast']).optional(),
 });
 export type RunSummaryDto = z.infer<typeof runSummaryDtoSchema>;
 

@@ -54,11 +54,11 @@ describe('a forecast run in the app', () => {
     const listed = await value<RunSummaryDto[]>('runs:list', { projectDir });
     expect(listed).toHaveLength(2);
     const forecast = listed.find((r) => r.name === 'forecast x')!;
-    expect(forecast).toMatchObject({ state: 'done', bestValPerplexity: null });
+    expect(forecast).toMatchObject({ state: 'done', bestValPerplexity: null, task: 'forecast' });
     expect(forecast.message).toBe('Finished 1 epoch (update 44).');
   }, 60_000);
 
-  it('runs:get answers the text run and says in words that the forecast run has no view yet', async () => {
+  it('runs:get answers the text run and says in words that the forecast run opens in the forecast views', async () => {
     const { projectDir, call, value } = await projectWithForecastRun();
     const listed = await value<RunSummaryDto[]>('runs:list', { projectDir });
     const textRun = listed.find((r) => r.name !== 'forecast x')!;
@@ -66,6 +66,6 @@ describe('a forecast run in the app', () => {
     expect((await value<RunDetail>('runs:get', { projectDir, runId: textRun.id })).run.id).toBe(textRun.id);
     const res = await call<RunDetail>('runs:get', { projectDir, runId: forecast.id });
     expect(res.ok).toBe(false);
-    if (!res.ok) expect(res.error).toMatchObject({ code: 'ForecastRun', message: expect.stringContaining('forecast run; its view in the app is not built yet') });
+    if (!res.ok) expect(res.error).toMatchObject({ code: 'ForecastRun', message: expect.stringContaining('forecast run; the app shows it in its forecast views') });
   }, 60_000);
 });

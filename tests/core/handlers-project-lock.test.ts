@@ -155,6 +155,7 @@ describe('a project another process writes to opens read-only', () => {
       'datasets:rename': { projectDir, datasetId, name: 'mine' },
       'datasets:delete': { projectDir, datasetId },
       'import:weights': { projectDir, jsonPath: file },
+      'forecast:create': { projectDir, config: { task: 'forecast', datasetId, target: 'x' } },
     };
     const before = { runs: await a.value('runs:list', { projectDir }), dataset: await a.value('datasets:get', { projectDir, datasetId }) };
     for (const [channel, payload] of Object.entries(requests)) {

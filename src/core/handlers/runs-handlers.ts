@@ -13,10 +13,11 @@ import type { LiveRuns, RunsService } from '../services/runs-service';
 import { inProcessTasks } from '../tasks/in-process-tasks';
 import type { Tasks } from '../tasks/task-table';
 import { createDatasetsHandlers, type DatasetsChannel } from './datasets-handlers';
+import { createForecastHandlers, type ForecastChannel } from './forecast-handlers';
 
 export type RunsChannel = 'runs:list' | 'runs:get' | 'runs:create' | 'runs:estimate' | 'runs:rename' | 'runs:delete' | 'generate:text' | 'generate:score';
 export type RunsHandlers = Pick<Handlers, RunsChannel>;
-export type DataChannel = DatasetsChannel | RunsChannel;
+export type DataChannel = DatasetsChannel | RunsChannel | ForecastChannel;
 export type DataHandlers = Pick<Handlers, DataChannel>;
 
 /**
@@ -64,5 +65,9 @@ export function createDataHandlers({ fs, emit, live, services, tasks }: DataHand
   const s = services ?? createDataServices({ fs, ...(live && { live }) });
   if (live && services) s.runs.live = live;
   const t = tasks ?? inProcessTasks(fs, s);
-  return { ...createDatasetsHandlers({ datasets: s.datasets, emit, tasks: t }), ...createRunsHandlers({ ...s, tasks: t }) };
+  return {
+    ...createDatasetsHandlers({ datasets: s.datasets, emit, tasks: t }),
+    ...createRunsHandlers({ ...s, tasks: t }),
+    ...createForecastHandlers({ runs: s.runs, tasks: t }),
+  };
 }

@@ -18,6 +18,7 @@ import { openingPrefix } from '../../shared/text-defaults';
 import { readRunVocab, writeRunVocab } from './run-vocab';
 import { ServiceError } from './service-error';
 import { readEffectiveConfig } from '../training/run-settings';
+import { isForecastConfig } from '../../shared/forecast-config';
 
 /** What the training host knows about runs it is hosting; null for a run it is not hosting. */
 export interface LiveRuns {
@@ -57,6 +58,13 @@ export class RunsService {
    * run.json kept `bestValPerplexity` fall back to their checkpoints' headers.
    */
   async summary(projectDir: string, run: RunRecord): Promise<RunSummaryDto> {
+    // the view a run opens in depends on its task; a config that cannot be read is a text run's problem to report
+    const forecast = isForecastConfig(await readRunConfig(this.fs, projectDir, run.id).catch(() => null));
+    const dto = await this.summaryOf(projectDir, run);
+    return forecast ? { ...dto, task: 'forecast' } : dto;
+  }
+
+  private async summaryOf(projectDir: string, run: RunRecord): Promise<RunSummaryDto> {
     if (run.bestValPerplexity !== undefined) return this.toDto(projectDir, run, run.bestValPerplexity);
     const entries = await readCheckpointEntries(this.fs, projectDir, run.id).catch((e: unknown) => {
       if (e instanceof AppError) return []; // a damaged checkpoints folder costs the figure, not the list

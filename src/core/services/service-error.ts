@@ -34,7 +34,7 @@ const SENTENCES: Record<ServiceErrorCode, string> = {
   EmptyText: "Nothing is left of the text after the run's cleaning; type something the model can read.",
   TextTooShort: 'Scoring needs at least two tokens: the first one only sets the context.',
   NonFiniteOutput: 'The model produced a non-finite number (its weights have diverged).',
-  ForecastRun: 'This is a forecast run; its view in the app is not built yet (rnn-lab evaluate and rnn-lab forecast work on it).',
+  ForecastRun: 'This is a forecast run; the app shows it in its forecast views, not the text-run views.',
 };
 
 /** A failure of the data, runs or generation services: a stable code and a sentence for the UI. */

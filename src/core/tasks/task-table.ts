@@ -12,9 +12,11 @@
 import type { FileSystem } from '../fs/file-system';
 import { exportRun, loadExportable } from '../export/export-run';
 import type { DataServices } from '../services';
+import { ForecastService } from '../services/forecast-service';
 
 export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 'generation' | 'datasets'>) {
   const { runs, generation, datasets } = services;
+  const forecast = new ForecastService(fs, runs);
   return {
     'runs:create': (projectDir: string, config: unknown) => runs.create(projectDir, config),
     'runs:get': (projectDir: string, runId: string) => runs.get(projectDir, runId),
@@ -22,10 +24,16 @@ export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 
     'generate:score': (request: Parameters<typeof generation.score>[0]) => generation.score(request),
     /** What an export will take (refuses a run without weights before a save dialog opens). */
     'export:inspect': async (projectDir: string, runId: string, checkpoint: string | null) => {
+      if (await forecast.isForecastRun(projectDir, runId)) return forecast.inspectExport(projectDir, runId, checkpoint);
       const { runName, checkpoint: name } = await loadExportable(fs, projectDir, runId, checkpoint);
       return { runName, checkpoint: name };
     },
-    'export:run': (request: Parameters<typeof exportRun>[1]) => exportRun(fs, request),
+    'export:run': async (request: Parameters<typeof exportRun>[1]) =>
+      (await forecast.isForecastRun(request.projectDir, request.runId)) ? forecast.export(request) : exportRun(fs, request),
+    'forecast:create': (projectDir: string, config: unknown) => forecast.create(projectDir, config),
+    'forecast:get': (projectDir: string, runId: string) => forecast.get(projectDir, runId),
+    'forecast:view': (projectDir: string, runId: string) => forecast.view(projectDir, runId),
+    'forecast:future': (projectDir: string, runId: string, steps: number) => forecast.future(projectDir, runId, steps),
     'datasets:vocabulary': (...args: Parameters<typeof datasets.vocabulary>) => datasets.vocabulary(...args),
     'datasets:preview': (...args: Parameters<typeof datasets.preview>) => datasets.preview(...args),
     /** Caches kept beside the services: dropped when the main thread deletes what they hold. */

@@ -10,18 +10,21 @@ import { defineToastsStore } from './toasts';
 import { defineDatasetsStore } from './datasets';
 import { defineRunsStore } from './runs';
 import { defineGenerateStore } from './generate';
+import { defineForecastStore } from './forecast';
 
 export function createStores(bridge: Bridge) {
   const useProjects = defineProjectsStore(bridge);
   const useNavigation = defineNavigationStore();
   const useToasts = defineToastsStore();
+  const useRuns = defineRunsStore(bridge, useProjects, useNavigation, useToasts);
   return {
     bridge,
     useProjects,
     useNavigation,
     useToasts,
     useDatasets: defineDatasetsStore(bridge, useProjects, useNavigation, useToasts),
-    useRuns: defineRunsStore(bridge, useProjects, useNavigation, useToasts),
+    useRuns,
+    useForecast: defineForecastStore(bridge, useProjects, useRuns, useToasts),
     useGenerate: defineGenerateStore(bridge, useProjects),
   };
 }

@@ -7,6 +7,7 @@ export type Screen =
   | { name: 'dataset'; datasetId: string }
   | { name: 'setup'; datasetId?: string; fromRunId?: string }
   | { name: 'run'; runId: string }
+  | { name: 'forecast'; runId: string }
   | { name: 'compare'; runIds?: string[] }
   | { name: 'generate'; runId?: string };
 
@@ -42,7 +43,7 @@ export function defineNavigationStore() {
 
     /** After something was deleted: leave any screen that shows it, and forget it in the history. */
     function forget(kind: 'dataset' | 'run', id: string): void {
-      const shows = (s: Screen) => (kind === 'dataset' ? s.name === 'dataset' && s.datasetId === id : s.name === 'run' && s.runId === id);
+      const shows = (s: Screen) => (kind === 'dataset' ? s.name === 'dataset' && s.datasetId === id : (s.name === 'run' || s.name === 'forecast') && s.runId === id);
       history.value = history.value.filter((s) => !shows(s));
       if (shows(screen.value)) screen.value = OVERVIEW;
     }

@@ -35,6 +35,8 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
     const buffered = new Map<string, RunEvent[]>();
 
     const dir = computed(() => projects.current?.project.dir ?? null);
+    /** Runs of language models: what generation and the perplexity comparison work on (forecast runs have their own views). */
+    const textRuns = computed(() => list.value.filter((r) => r.task !== 'forecast'));
     const byId = computed(() => Object.fromEntries(list.value.map((r) => [r.id, r])) as Record<string, RunSummaryDto>);
 
     watch(
@@ -240,7 +242,7 @@ export function defineRunsStore(bridge: Bridge, useProjects: () => ProjectsStore
       });
     }
 
-    return { list, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, estimate, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent };
+    return { list, textRuns, byId, meta, samples, versions, loading, errors, listError, busy, refresh, open, seriesOf, estimate, createAndStart, control, resumeWithHalfLr, rename, remove, applyEvent, applySummary: upsert };
   });
 }
 

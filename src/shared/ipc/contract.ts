@@ -23,6 +23,8 @@ import {
   runSummaryDtoSchema,
   scoreResultSchema,
 } from '../runs';
+import { forecastConfigSchema } from '../forecast-config';
+import { forecastDetailSchema, forecastFutureSchema, forecastViewSchema } from '../forecast';
 
 const none = z.undefined();
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'Not a valid identifier.');
@@ -105,6 +107,17 @@ export const requests = {
   'runs:step': { request: runRef, response: runSummaryDtoSchema },
   'runs:rename': { request: z.object({ ...inProject, runId: idSchema, name: z.string().trim().min(1).max(80) }).strict(), response: runSummaryDtoSchema },
   'runs:delete': { request: runRef, response: z.object({ deleted: z.boolean() }) },
+  /** Creates a forecast run (queued) on a CSV dataset; the series is checked against the settings first, so a refusal creates nothing. */
+  'forecast:create': {
+    request: z.object({ ...inProject, config: forecastConfigSchema as unknown as z.ZodType<z.output<typeof forecastConfigSchema>, z.input<typeof forecastConfigSchema>> }).strict(),
+    response: runSummaryDtoSchema,
+  },
+  /** A forecast run's config, metric records and checkpoints (runs:get answers text runs only). */
+  'forecast:get': { request: runRef, response: forecastDetailSchema },
+  /** The forecast view's figures from the run's last checkpoint: one-step predictions, errors per split part, baselines, k-step errors. */
+  'forecast:view': { request: runRef, response: forecastViewSchema },
+  /** Recursive forecast of `steps` values past the end of the series. */
+  'forecast:future': { request: z.object({ ...inProject, runId: idSchema, steps: z.number().int().min(1).max(10_000) }).strict(), response: forecastFutureSchema },
   'generate:text': { request: generateRequestSchema, response: generateResultSchema },
   'generate:score': {
     request: z.object({ ...inProject, runId: idSchema, checkpoint: z.string().nullable(), text: z.string().min(1).max(100_000) }).strict(),
