@@ -10,6 +10,8 @@ import { LOCK_DIR } from '../../src/core/store/project-lock';
 import { readLog } from '../../src/core/store/record-log';
 import { readRun, readRunConfig } from '../../src/core/store/runs';
 import { corpus } from '../core/training-fixtures';
+import { loadForecastRun } from '../../src/core/forecast/forecast-run';
+import { recursiveForecast, WindowPredictor } from '../../src/engine/forecast/evaluate';
 
 async function run(argv: string[]) {
   const out: string[] = [];
@@ -159,6 +161,24 @@ describe('rnn-lab evaluate / forecast', () => {
     // recursion: the second value depends on the first, so starting one row later differs from it
     const later = (await run(['forecast', '--project', project, '--run', runId, '--steps', '1', '--from', '601', '--json'])).json()[0]!;
     expect((later.forecast as number[])[0]).not.toBe((mid.forecast as number[])[1]);
+  });
+
+  it('forecast from a horizon-2 run feeds both predicted steps back, as the engine\'s recursive forecast does', async () => {
+    const p2 = join(root, 'h2.rnnlab');
+    const trained = await run(['train', '--task', 'forecast', '--data', series, '--target', 'x', '--window', '4', '--horizon', '2', ...MODEL, '--project', p2, '--json']);
+    expect(trained.err).toBe('');
+    expect(trained.code).toBe(0);
+    const id = trained.json()[0]!.run as string;
+    const out = (await run(['forecast', '--project', p2, '--run', id, '--steps', '6', '--from', '600', '--json'])).json()[0]!;
+    const loaded = await loadForecastRun(new NodeFileSystem(), p2, id);
+    const expected = recursiveForecast(loaded.model, loaded.windows, loaded.norm, 600, 6);
+    expect(out.index).toEqual(expected.index);
+    expect(out.forecast).toEqual(Array.from(expected.forecast));
+    // the second value is the model's own 2-step-ahead output from the observed window, not a one-step prediction fed back
+    const x = new Float32Array(4);
+    loaded.windows.fill([596], 0, 1, x, null);
+    const direct = new WindowPredictor(loaded.model, 4).predict(x, 1);
+    expect((out.forecast as number[])[1]).toBeCloseTo(direct[1]! * loaded.norm.std[0]! + loaded.norm.mean[0]!, 10);
   });
 
   it('refuses bad --k, --steps and --from with the flag named', async () => {

@@ -1,6 +1,5 @@
 import { NodeFileSystem } from '../../core/fs/node-file-system';
-import { WindowPredictor } from '../../engine/forecast/evaluate';
-import { denormalize } from '../../engine/forecast/series';
+import { recursiveForecast } from '../../engine/forecast/evaluate';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
 import { loadForecastRun } from '../../core/forecast/forecast-run';
@@ -32,18 +31,9 @@ export const forecastCommand: Command = {
     const from = num(f, 'from') ?? T;
     if (!Number.isInteger(from) || from < W || from > T) throw new UsageError(`--from: must be a row index in ${W}..${T} (the ${W} rows before it are the observed window; got ${from})`);
     if (windows.features !== 1) throw new UsageError(`--run: ${runId} has covariates; a recursive forecast feeds predictions back in, which needs a run on its target alone`);
-    const history = Array.from(windows.values.subarray(from - W, from));
-    const predictor = new WindowPredictor(model, W);
-    const x = new Float32Array(W);
-    const index: number[] = [], forecast: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      x.set(history.slice(history.length - W));
-      const p = predictor.predict(x, 1)[0]!;
-      history.push(p);
-      index.push(from + i);
-      forecast.push(denormalize(p, 0, norm));
-    }
-    if (bool(f, 'json')) io.out(JSON.stringify({ index, forecast }));
+    // a horizon-H run feeds its H predictions back at a time, as it was trained to predict them
+    const { index, forecast } = recursiveForecast(model, windows, norm, from, steps);
+    if (bool(f, 'json')) io.out(JSON.stringify({ index, forecast: Array.from(forecast) }));
     else for (let i = 0; i < steps; i++) io.out(`${index[i]}\t${forecast[i]}`);
     return 0;
   },
