@@ -8,8 +8,8 @@
  * Default: the yearly sunspot numbers 1700–2008 that Debian's python3-statsmodels ships
  * (/usr/lib/python3/dist-packages/statsmodels/datasets/sunspots/sunspots.csv, column SUNACTIVITY).
  * Each seed trains through the command line (`rnn-lab train --task forecast`, split 70/20/10) and
- * reads the test-split figures of its summary line: MSE of the model's one-step predictions and of
- * the last-value baseline on the same windows, in original units. Prints the medians and every seed.
+ * reads the test-split figures of its summary line: MSE and MAE of the model's one-step predictions
+ * and of the last-value baseline on the same windows, in original units. Prints the medians and every seed.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ const median = (xs: number[]) => {
 
 const args = parseArgs(process.argv.slice(2));
 const dir = mkdtempSync(join(tmpdir(), 'forecast-real-'));
-const seeds: { seed: number; testMse: number; baselineTestMse: number; valMse: number; baselineValMse: number }[] = [];
+const seeds: { seed: number; testMse: number; baselineTestMse: number; testMae: number; baselineTestMae: number; valMse: number; baselineValMse: number; valMae: number; baselineValMae: number }[] = [];
 try {
   for (let seed = 0; seed < args.seeds; seed++) {
     const out = await cli(['train', '--task', 'forecast', '--data', args.file, '--target', args.target, '--window', String(args.window), '--cell', args.cell,
@@ -62,7 +62,7 @@ try {
       '--project', join(dir, `p${seed}`), '--json']);
     const s = out.find((r) => r.type === 'summary')!;
     if (typeof s.test_mse !== 'number') throw new Error('the run has no test split');
-    seeds.push({ seed, testMse: s.test_mse, baselineTestMse: s.baseline_test_mse as number, valMse: s.val_mse as number, baselineValMse: s.baseline_val_mse as number });
+    seeds.push({ seed, testMse: s.test_mse, baselineTestMse: s.baseline_test_mse as number, testMae: s.test_mae as number, baselineTestMae: s.baseline_test_mae as number, valMse: s.val_mse as number, baselineValMse: s.baseline_val_mse as number, valMae: s.val_mae as number, baselineValMae: s.baseline_val_mae as number });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -73,10 +73,10 @@ if (args.json) {
   const m = (k: keyof (typeof seeds)[number]) => median(seeds.map((s) => s[k]));
   console.log(`${args.file} (${args.target}), ${args.cell.toUpperCase()}-${args.hidden}, window ${args.window}, ${args.epochs} epochs, Adam lr ${args.lr}, split 70/20/10; medians over ${args.seeds} seeds`);
   console.log('');
-  console.log('| split | model MSE | last value MSE | model RMSE | last value RMSE | model / last value (MSE) |');
+  console.log('| split | model MSE | last value MSE | model MAE | last value MAE | model / last value (MSE) |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const [name, a, b] of [['validation', m('valMse'), m('baselineValMse')], ['test', m('testMse'), m('baselineTestMse')]] as const) {
-    console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${Math.sqrt(a).toFixed(2)} | ${Math.sqrt(b).toFixed(2)} | ${(a / b).toFixed(3)} |`);
+  for (const [name, a, b, c, d] of [['validation', m('valMse'), m('baselineValMse'), m('valMae'), m('baselineValMae')], ['test', m('testMse'), m('baselineTestMse'), m('testMae'), m('baselineTestMae')]] as const) {
+    console.log(`| ${name} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${c.toFixed(2)} | ${d.toFixed(2)} | ${(a / b).toFixed(3)} |`);
   }
   console.log('');
   for (const s of seeds) console.log(`  seed ${s.seed}: test MSE ${s.testMse.toFixed(1)} (last value ${s.baselineTestMse.toFixed(1)}), val MSE ${s.valMse.toFixed(1)} (last value ${s.baselineValMse.toFixed(1)})`);
