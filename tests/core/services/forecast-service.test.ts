@@ -195,7 +195,11 @@ describe('forecast channels', () => {
     const h = createDataHandlers({ fs, emit: () => {} });
     const detail = await h['forecast:get']({ projectDir, runId: trainedRun });
     expect(detail.config).toMatchObject({ task: 'forecast', target: 'x' });
-    expect(detail.checkpoints).toHaveLength(1);
+    // one checkpoint per epoch of the 2 trained, and the validation records in original units beside the baseline
+    expect(detail.checkpoints.map((c) => c.epoch)).toEqual([1, 2]);
+    const val = detail.metrics.filter((m) => m.kind === 'val');
+    expect(val).toHaveLength(2);
+    expect(val.every((m) => typeof m.mae === 'number' && typeof m.baselineMae === 'number')).toBe(true);
     expect(detail.datasetName).toBe('d2l-series.csv');
     const listed = await h['runs:list']({ projectDir });
     expect(listed.find((r) => r.id === trainedRun)?.task).toBe('forecast');
