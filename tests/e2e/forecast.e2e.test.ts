@@ -79,6 +79,15 @@ describe('forecasting in the app', () => {
     await page.getByTestId('future-steps').fill('100');
     await page.getByTestId('future-run').click();
     await expect.poll(async () => Number(await page.getByRole('img', { name: 'Forecast chart' }).getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(100);
+    // d2l's multi-step view: from the end of the training part, 64 steps fed back, beside what happened
+    await page.getByTestId('future-from-train-end').click();
+    expect(await page.getByTestId('future-origin').inputValue()).toBe('600');
+    await page.getByTestId('future-steps').fill('64');
+    await page.getByTestId('future-run').click();
+    // charts off screen draw when scrolled to (MetricChart), as a user would see it
+    await page.getByRole('img', { name: 'Forecast chart' }).scrollIntoViewIfNeeded();
+    // 128 actual rows before the origin + 64 it covers, and the forecast from the last observed row
+    await expect.poll(async () => Number(await page.getByRole('img', { name: 'Forecast chart' }).getAttribute('data-points')), { timeout: 30_000 }).toBe(128 + 64 + 65);
     await page.setViewportSize({ width: 1280, height: 1400 });
     await page.evaluate('document.querySelector("main")?.scrollTo({ top: 0 })');
     await page.waitForTimeout(500);

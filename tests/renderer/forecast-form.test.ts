@@ -1,7 +1,7 @@
 /** The forecast setup form's parsing and split, and the forecast chart options, as plain functions. */
 import { describe, expect, it } from 'vitest';
 import { defaultDraft, parseForecastDraft } from '../../src/renderer/components/forecast/forecast-form';
-import { actualVsPredictedOption, errorVsKOption, forecastCsv, histogram, residuals, valMaeOption } from '../../src/renderer/components/forecast/forecast-charts';
+import { actualVsPredictedOption, errorVsKOption, forecastCsv, futureOption, histogram, residuals, valMaeOption } from '../../src/renderer/components/forecast/forecast-charts';
 import { forecastConfigSchema } from '../../src/shared/forecast-config';
 import type { ForecastView } from '../../src/shared/forecast';
 import type { CsvStats } from '../../src/shared/datasets';
@@ -110,5 +110,32 @@ describe('forecast charts', () => {
     expect(o.series[0]!.data).toEqual([[1, 0.3], [2, 0.15]]);
     expect(o.series[1]!.data).toEqual([[1, 0.25], [2, 0.25]]);
     expect(o.series[1]!.lineStyle.type).toBe('dashed');
+  });
+});
+
+describe('the recursive forecast chart', () => {
+  const view = (T: number): ForecastView => ({
+    checkpoint: 'c', target: 'x', xName: null, x: Array.from({ length: T }, (_, t) => t), xTime: false, actual: Array.from({ length: T }, (_, t) => t / 10),
+    predicted: Array.from({ length: T }, () => null), window: 4, trainEnd: 60, valEnd: 80,
+    parts: { train: null, val: null, test: null }, baselines: { part: 'test', rows: [] }, kStep: null, kStepNote: null,
+  } as unknown as ForecastView);
+  const colors = { actual: '#000', predicted: '#00f', baseline: '#f00', val: '#f00', test: '#0f0', floor: '#888' };
+  const theme = { text: '#000', muted: '#666', grid: '#eee', axis: '#999', background: '#fff' } as never;
+  type Series = { id: string; data: [number, number][] };
+
+  it('from a row inside the series: the actual rows it covers are drawn, and the forecast starts at the last observed row', () => {
+    const o = futureOption(view(100), { index: [60, 61, 62, 63, 64, 65, 66, 67, 68, 69], forecast: Array.from({ length: 10 }, () => 1) }, theme, colors) as { series: Series[] };
+    const actual = o.series.find((s) => s.id === 'actual')!.data, forecast = o.series.find((s) => s.id === 'forecast')!.data;
+    expect(actual[0]![0]).toBe(10); // 50 rows before the origin
+    expect(actual.at(-1)![0]).toBe(69); // through the last forecast row, not the end of the series
+    expect(forecast[0]).toEqual([59, 5.9]);
+    expect(forecast.at(-1)![0]).toBe(69);
+  });
+
+  it('past the end: the last rows, then the forecast on continued x', () => {
+    const o = futureOption(view(100), { index: [100, 101, 102], forecast: [1, 2, 3] }, theme, colors) as { series: Series[] };
+    const actual = o.series.find((s) => s.id === 'actual')!.data, forecast = o.series.find((s) => s.id === 'forecast')!.data;
+    expect(actual.at(-1)![0]).toBe(99);
+    expect(forecast.map((p) => p[0])).toEqual([99, 100, 101, 102]);
   });
 });

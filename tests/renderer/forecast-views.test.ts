@@ -167,6 +167,24 @@ describe('forecast view states', () => {
   });
 });
 
+describe('recursive forecast from a chosen row', () => {
+  it('sends the row, offers the training end, and refuses a row outside the series before asking', async () => {
+    const future = vi.fn((p: { steps: number; origin?: number }) => ({ index: Array.from({ length: p.steps }, (_, i) => (p.origin ?? 100) + i), forecast: Array.from({ length: p.steps }, () => 0.5) }));
+    const { w } = await openForecast({ 'forecast:view': () => figures(), 'forecast:future': future });
+    await w.find('[data-testid="future-steps"]').setValue('16');
+    await w.find('[data-testid="future-origin"]').setValue('2');
+    expect(w.find('[data-testid="origin-error"]').text()).toContain('from 4 (after one full window) to 100');
+    expect(w.find('[data-testid="future-run"]').attributes('disabled')).toBeDefined();
+    await w.find('[data-testid="future-from-train-end"]').trigger('click');
+    expect((w.find('[data-testid="future-origin"]').element as HTMLInputElement).value).toBe('70');
+    expect(w.find('[data-testid="origin-error"]').exists()).toBe(false);
+    await w.find('[data-testid="future-run"]').trigger('submit');
+    await flushPromises();
+    expect(future).toHaveBeenCalledWith({ projectDir: DIR, runId: 'fc-1', steps: 16, origin: 70 });
+    expect(w.find('metric-chart-stub[label="Forecast chart"]').exists()).toBe(true);
+  });
+});
+
 describe('forecast runs beside text runs', () => {
   it('compare and generate offer only the text runs, and a forecast run opens in its own training view', async () => {
     const forecastRun = runDetail('fc-9', { name: 'sine forecast' });

@@ -20,6 +20,6 @@ export function createForecastHandlers({ runs, tasks }: { runs: RunsService; tas
       return live ? { ...detail, run: { ...detail.run, progress: live } } : detail;
     },
     'forecast:view': ({ projectDir, runId }) => tasks.run('forecast:view', projectDir, runId),
-    'forecast:future': ({ projectDir, runId, steps }) => tasks.run('forecast:future', projectDir, runId, steps),
+    'forecast:future': ({ projectDir, runId, steps, origin }) => tasks.run('forecast:future', projectDir, runId, steps, origin),
   };
 }

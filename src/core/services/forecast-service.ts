@@ -165,12 +165,21 @@ export class ForecastService {
     };
   }
 
-  async future(projectDir: string, runId: string, steps: number): Promise<ForecastFuture> {
+  /**
+   * d2l's recursive multi-step forecast: the `window` observed rows before `origin` are fed in and
+   * each prediction is fed back, `steps` times. `origin` defaults to just past the end (a forecast
+   * of the future); inside the series it shows how predictions drift from the actual values.
+   */
+  async future(projectDir: string, runId: string, steps: number, origin?: number): Promise<ForecastFuture> {
     const { model, series, windows, norm, config } = await this.load(projectDir, runId);
     if (series.features.length > 1) {
-      throw new AppError('NeedsTargetOnly', `A forecast past the end feeds each prediction back in as the next input; run “${runId}” also reads ${config.covariates.join(', ')}, whose future values are unknown.`, { runId });
+      throw new AppError('NeedsTargetOnly', `A recursive forecast feeds each prediction back in as the next input; run “${runId}” also reads ${config.covariates.join(', ')}, whose future values are unknown.`, { runId });
     }
-    const r = recursiveForecast(model, windows, norm, windows.length, steps);
+    const from = origin ?? windows.length;
+    if (from < windows.window || from > windows.length) {
+      throw new AppError('OriginOutOfRange', `A forecast can start at row ${windows.window} at the earliest (it needs the ${windows.window} rows before it) and at row ${windows.length} (just past the end) at the latest; ${from} is outside.`, { runId, origin: from });
+    }
+    const r = recursiveForecast(model, windows, norm, from, steps);
     const index = r.index, forecast = Array.from(r.forecast);
     return { index, forecast };
   }

@@ -33,7 +33,7 @@ export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 
     'forecast:create': (projectDir: string, config: unknown) => forecast.create(projectDir, config),
     'forecast:get': (projectDir: string, runId: string) => forecast.get(projectDir, runId),
     'forecast:view': (projectDir: string, runId: string) => forecast.view(projectDir, runId),
-    'forecast:future': (projectDir: string, runId: string, steps: number) => forecast.future(projectDir, runId, steps),
+    'forecast:future': (projectDir: string, runId: string, steps: number, origin?: number) => forecast.future(projectDir, runId, steps, origin),
     'datasets:vocabulary': (...args: Parameters<typeof datasets.vocabulary>) => datasets.vocabulary(...args),
     'datasets:preview': (...args: Parameters<typeof datasets.preview>) => datasets.preview(...args),
     /** Caches kept beside the services: dropped when the main thread deletes what they hold. */

@@ -133,10 +133,11 @@ export function defineForecastStore(bridge: Bridge, useProjects: () => ProjectsS
     }
 
     /** Throws a plain sentence on failure. */
-    async function future(runId: string, steps: number): Promise<ForecastFuture> {
+    /** `origin`: the row of the first forecast value (default: just past the end). */
+    async function future(runId: string, steps: number, origin?: number): Promise<ForecastFuture> {
       if (!dir.value) throw new Error('No project is open.');
       try {
-        return await bridge.forecast.future({ projectDir: dir.value, runId, steps });
+        return await bridge.forecast.future({ projectDir: dir.value, runId, steps, ...(origin !== undefined && { origin }) });
       } catch (err) {
         throw new Error(plainError(err));
       }

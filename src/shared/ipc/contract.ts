@@ -117,7 +117,7 @@ export const requests = {
   /** The forecast view's figures from the run's last checkpoint: one-step predictions, errors per split part, baselines, k-step errors. */
   'forecast:view': { request: runRef, response: forecastViewSchema },
   /** Recursive forecast of `steps` values past the end of the series. */
-  'forecast:future': { request: z.object({ ...inProject, runId: idSchema, steps: z.number().int().min(1).max(10_000) }).strict(), response: forecastFutureSchema },
+  'forecast:future': { request: z.object({ ...inProject, runId: idSchema, steps: z.number().int().min(1).max(10_000), origin: z.number().int().min(0).max(100_000_000).optional() }).strict(), response: forecastFutureSchema },
   'generate:text': { request: generateRequestSchema, response: generateResultSchema },
   'generate:score': {
     request: z.object({ ...inProject, runId: idSchema, checkpoint: z.string().nullable(), text: z.string().min(1).max(100_000) }).strict(),

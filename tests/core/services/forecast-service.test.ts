@@ -176,6 +176,20 @@ describe('ForecastService.future and export', () => {
     f.forecast.forEach((v, i) => expect(v).toBeCloseTo(cli.forecast[i]!, 10));
   });
 
+  it('forecasts recursively from a row inside the series: the first value is that row\'s one-step prediction; rows outside are refused in words', async () => {
+    const view = await service.view(projectDir, trainedRun);
+    const f = await service.future(projectDir, trainedRun, 8, 600);
+    expect(f.index).toEqual([600, 601, 602, 603, 604, 605, 606, 607]);
+    expect(f.forecast[0]).toBeCloseTo(view.predicted[600]!, 5);
+    // the second value reads the first prediction, not the observed row 600
+    expect(f.forecast[1]).not.toBeCloseTo(view.predicted[601]!, 6);
+    for (const bad of [3, 1001]) {
+      const e = await refusal(service.future(projectDir, trainedRun, 2, bad));
+      expect(e.code).toBe('OriginOutOfRange');
+      expect(e.message).toMatch(new RegExp(`row 4 at the earliest .* row 1000 .*; ${bad} is outside`));
+    }
+  });
+
   it('exports safetensors with its config.json, and ONNX; refuses the text-only formats', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rnnlab-forecast-export-'));
     const st = await service.export({ projectDir, runId: trainedRun, checkpoint: null, format: 'safetensors', out: join(out, 'm.safetensors') });

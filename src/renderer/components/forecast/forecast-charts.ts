@@ -166,10 +166,15 @@ export function errorVsKOption(kStep: NonNullable<ForecastView['kStep']>, noiseV
   };
 }
 
-/** The series' last rows and the recursive forecast after them. */
+/**
+ * A recursive forecast beside the actual rows: those before its origin (at least 50, or twice the
+ * forecast) and, when it starts inside the series, those it covers, so the drift shows (d2l 9.1).
+ */
 export function futureOption(v: ForecastView, future: { index: number[]; forecast: number[] }, theme: ChartTheme, colors: ForecastColors): Record<string, unknown> {
   const T = v.actual.length;
-  const tail = Math.max(0, T - Math.max(50, future.index.length * 2));
+  const origin = future.index[0] ?? T;
+  const tail = Math.max(0, origin - Math.max(50, future.index.length * 2));
+  const end = Math.min(T, origin + future.index.length);
   const step = T > 1 ? v.x[T - 1]! - v.x[T - 2]! : 1;
   const xOf = (i: number) => (i < T ? v.x[i]! : v.x[T - 1]! + (i - T + 1) * step);
   return {
@@ -177,8 +182,8 @@ export function futureOption(v: ForecastView, future: { index: number[]; forecas
     xAxis: { type: v.xTime ? 'time' : 'value', name: v.xName ?? 'row', nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', ...axisStyle(theme) },
     yAxis: { type: 'value', name: v.target, scale: true, ...axisStyle(theme) },
     series: [
-      { id: 'actual', name: 'actual', type: 'line', data: v.actual.slice(tail).map((a, i) => [xOf(tail + i), a]), showSymbol: false, lineStyle: { color: colors.actual, width: 1 }, itemStyle: { color: colors.actual } },
-      { id: 'forecast', name: 'forecast', type: 'line', data: [[xOf(T - 1), v.actual[T - 1]!], ...future.index.map((i, j) => [xOf(i), future.forecast[j]!])], showSymbol: future.index.length <= 40, symbolSize: 4, lineStyle: { color: colors.predicted, width: 1.8, type: 'dashed' }, itemStyle: { color: colors.predicted } },
+      { id: 'actual', name: 'actual', type: 'line', data: v.actual.slice(tail, end).map((a, i) => [xOf(tail + i), a]), showSymbol: false, lineStyle: { color: colors.actual, width: 1 }, itemStyle: { color: colors.actual } },
+      { id: 'forecast', name: 'forecast', type: 'line', data: [[xOf(origin - 1), v.actual[origin - 1]!], ...future.index.map((i, j) => [xOf(i), future.forecast[j]!])], showSymbol: future.index.length <= 40, symbolSize: 4, lineStyle: { color: colors.predicted, width: 1.8, type: 'dashed' }, itemStyle: { color: colors.predicted } },
     ],
   };
 }
