@@ -50,6 +50,17 @@ export const forecastConfigSchema = z.object({
 
 export type ForecastRunConfig = z.infer<typeof forecastConfigSchema>;
 
+/**
+ * Where the contiguous split falls in a series of `length` rows: the training part is rows
+ * [0, trainEnd), validation [trainEnd, valEnd), test the rest. The one rule the main process
+ * trains by and the setup form counts rows with.
+ */
+export function splitPoints(length: number, c: Pick<ForecastRunConfig, 'trainFraction' | 'valFraction'>): { trainEnd: number; valEnd: number } {
+  const trainEnd = Math.round(length * c.trainFraction);
+  const valEnd = Math.min(length, Math.round(length * (c.trainFraction + c.valFraction)));
+  return { trainEnd, valEnd };
+}
+
 /** True when a stored config.json belongs to a forecast run. */
 export function isForecastConfig(raw: unknown): boolean {
   return typeof raw === 'object' && raw !== null && (raw as { task?: unknown }).task === 'forecast';

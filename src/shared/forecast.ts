@@ -4,7 +4,7 @@
  * recursive forecast past the end of the series. Values are in the target's original units.
  */
 import { z } from 'zod';
-import { forecastConfigSchema } from './forecast-config';
+import { forecastConfigSchema, splitPoints } from './forecast-config';
 import { checkpointInfoSchema, metricRecordSchema, runSummaryDtoSchema } from './runs';
 
 /** k of the error-vs-k curve (d2l 9.1). */
@@ -12,10 +12,9 @@ export const FORECAST_KS = [1, 4, 16, 64] as const;
 /** d2l's demo series adds N(0, 0.2²) noise: no predictor beats MSE 0.04 on it. */
 export const D2L_NOISE_VARIANCE = 0.04;
 
-/** Rows in the training, validation and test parts, as the main process splits them (core/forecast/forecast-run.ts splitPoints; the setup form shows these counts). */
+/** Rows in the training, validation and test parts, as the main process splits them (`splitPoints`; the setup form shows these counts). */
 export function splitRows(rows: number, trainFraction: number, valFraction: number): { train: number; val: number; test: number } {
-  const trainEnd = Math.round(rows * trainFraction);
-  const valEnd = Math.min(rows, Math.round(rows * (trainFraction + valFraction)));
+  const { trainEnd, valEnd } = splitPoints(rows, { trainFraction, valFraction });
   return { train: trainEnd, val: Math.max(0, valEnd - trainEnd), test: Math.max(0, rows - valEnd) };
 }
 

@@ -50,7 +50,8 @@ export async function readCsvFile(path: string): Promise<CsvTable & { rows: Floa
   return { ...table, rows };
 }
 
-export { featureNames, splitPoints, tableColumns, type ForecastSeries, type MissingReport, type SeriesColumns } from './series-source';
+export { splitPoints } from '../../shared/forecast-config';
+export { featureNames, tableColumns, type ForecastSeries, type MissingReport, type SeriesColumns } from './series-source';
 
 /**
  * The series as the model reads it (feature-major, original units), checked, with missing cells

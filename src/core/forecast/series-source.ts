@@ -6,7 +6,7 @@
  * run reproduces its series exactly from its dataset.
  */
 import type { CsvStats } from '../../shared/datasets';
-import type { ForecastRunConfig, MissingPolicy } from '../../shared/forecast-config';
+import { splitPoints, type ForecastRunConfig, type MissingPolicy } from '../../shared/forecast-config';
 import { readCsvTable, type CsvTable } from '../datasets/read-dataset';
 import type { FileSystem } from '../fs/file-system';
 import type { DatasetRecord } from '../store/schemas';
@@ -45,13 +45,6 @@ export interface ForecastSeries {
 
 /** Feature names in model order: the target, then the covariates. */
 export const featureNames = (c: Pick<ForecastRunConfig, 'target' | 'covariates'>): string[] => [c.target, ...c.covariates];
-
-/** Step where the training part ends and where the validation part ends (the test part follows). */
-export function splitPoints(length: number, c: Pick<ForecastRunConfig, 'trainFraction' | 'valFraction'>): { trainEnd: number; valEnd: number } {
-  const trainEnd = Math.round(length * c.trainFraction);
-  const valEnd = Math.min(length, Math.round(length * (c.trainFraction + c.valFraction)));
-  return { trainEnd, valEnd };
-}
 
 /** Fills NaN gaps of `v` in place: `ffill` repeats the previous value, `interpolate` draws a line between the neighbours; a leading gap takes the first value, a trailing one the last. Returns how many were filled. */
 export function fillGaps(v: Float64Array, how: 'ffill' | 'interpolate'): number {
