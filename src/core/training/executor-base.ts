@@ -41,7 +41,19 @@ export function windowUpdates(batchesPerEpoch: number): number {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export abstract class ExecutorBase implements Executor {
+/** What the base reads of a trainer to schedule, clock and report a run (both trainers have it). */
+export interface TrainerProgress {
+  readonly updates: number;
+  /** Whole epochs done. */
+  readonly epoch: number;
+  readonly batchesPerEpoch: number;
+}
+
+export abstract class ExecutorBase<T extends TrainerProgress, C extends { epochs: number }> implements Executor {
+  /** Built by `load`. */
+  protected trainer!: T;
+  /** The effective settings, read by `load`. */
+  protected config!: C;
   protected readonly now: () => number;
   private readonly progressIntervalMs: number;
   private readonly logIntervalMs: number;
@@ -84,10 +96,6 @@ export abstract class ExecutorBase implements Executor {
   protected abstract saveState(valPerplexity: number | undefined): Promise<string>;
   /** Records the training window in progress as a `train` record at `epoch` (fractional). */
   protected abstract closeWindow(epoch: number): void;
-  protected abstract get updates(): number;
-  protected abstract get epochsDone(): number;
-  protected abstract get totalEpochs(): number;
-  protected abstract get batchesPerEpoch(): number;
   /** Epochs done, with the part of the epoch in progress. */
   protected abstract fractionalEpoch(): number;
   /** Releases what `load` acquired (kernels); runs whatever happened. */
@@ -111,7 +119,7 @@ export abstract class ExecutorBase implements Executor {
   async run(): Promise<void> {
     try {
       const kernels = await this.load();
-      this.sessionUpdates0 = this.updates;
+      this.sessionUpdates0 = this.trainer.updates;
       this.metricsLog = await LogWriter.open(this.fs, runFile(this.job.projectDir, this.job.runId, METRICS_LOG));
       this.samplesLog = await LogWriter.open(this.fs, runFile(this.job.projectDir, this.job.runId, SAMPLES_LOG));
       this.lastYield = this.now();
@@ -159,7 +167,7 @@ export abstract class ExecutorBase implements Executor {
           case 'step':
             if (paused) {
               this.runningSince = this.now();
-              const finished = this.epochsDone >= this.totalEpochs ? await this.finish('done') : await this.trainStep();
+              const finished = this.trainer.epoch >= this.config.epochs ? await this.finish('done') : await this.trainStep();
               this.stopClock();
               if (finished) return;
               await this.flushLogs();
@@ -178,7 +186,7 @@ export abstract class ExecutorBase implements Executor {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      if (this.epochsDone >= this.totalEpochs) {
+      if (this.trainer.epoch >= this.config.epochs) {
         this.stopClock();
         await this.finish('done');
         return;
@@ -211,7 +219,7 @@ export abstract class ExecutorBase implements Executor {
   }
 
   protected async checkpoint(valPerplexity: number | undefined): Promise<void> {
-    const step = this.updates;
+    const step = this.trainer.updates;
     if (step === this.lastCheckpointStep) return;
     await this.flushLogs(); // the logs reach at least as far as any checkpoint
     const name = await this.saveState(valPerplexity);
@@ -271,11 +279,11 @@ export abstract class ExecutorBase implements Executor {
   }
 
   private progress(): RunProgress {
-    const total = this.totalEpochs, updates = this.updates;
+    const total = this.config.epochs, updates = this.trainer.updates;
     const elapsedSec = this.elapsedSec();
     const done = updates - this.sessionUpdates0;
     const sessionSec = (this.activeMs + (this.runningSince === null ? 0 : this.now() - this.runningSince)) / 1000;
-    const remaining = Math.max(0, total * this.batchesPerEpoch - updates);
+    const remaining = Math.max(0, total * this.trainer.batchesPerEpoch - updates);
     return {
       epoch: Math.min(total, this.fractionalEpoch()),
       totalEpochs: total,

@@ -47,10 +47,8 @@ interface Window {
 
 const newWindow = (): Window => ({ lossSum: 0, windows: 0, steps: 0, gradNormSum: 0, lr: NaN });
 
-export class ForecastExecutor extends ExecutorBase {
+export class ForecastExecutor extends ExecutorBase<ForecastTrainer, ForecastRunConfig> {
   private readonly loadSeries: LoadForecastSeries;
-  private config!: ForecastRunConfig;
-  private trainer!: ForecastTrainer;
   private windows!: SeriesWindows;
   private norm!: Normalization;
   private val!: Int32Array;
@@ -98,21 +96,6 @@ export class ForecastExecutor extends ExecutorBase {
     return 'ts (1 thread)';
   }
 
-  protected get updates(): number {
-    return this.trainer.updates;
-  }
-
-  protected get epochsDone(): number {
-    return this.trainer.epoch;
-  }
-
-  protected get totalEpochs(): number {
-    return this.config.epochs;
-  }
-
-  protected get batchesPerEpoch(): number {
-    return this.trainer.batchesPerEpoch;
-  }
 
   protected fractionalEpoch(): number {
     return this.trainer.epoch + this.trainer.stepInEpoch / this.trainer.batchesPerEpoch;

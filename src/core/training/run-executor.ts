@@ -55,13 +55,11 @@ interface Window {
 const newWindow = (startMs: number): Window => ({ lossSum: 0, tokens: 0, steps: 0, gradNormSum: 0, lr: NaN, startMs });
 
 
-export class RunExecutor extends ExecutorBase {
+export class RunExecutor extends ExecutorBase<Trainer, RunConfig> {
   private readonly loadData: LoadRunData;
   private readonly onKernels: ((kernels: RunKernels) => void) | undefined;
 
-  private config!: RunConfig;
   private data!: Pick<RunData, 'vocab' | 'train' | 'val'>;
-  private trainer!: Trainer;
   private runKernels: RunKernels | null = null;
   private window!: Window;
   private windowSize = 1;
@@ -105,21 +103,6 @@ export class RunExecutor extends ExecutorBase {
     await this.runKernels?.close();
   }
 
-  protected get updates(): number {
-    return this.trainer.updates;
-  }
-
-  protected get epochsDone(): number {
-    return this.trainer.epoch;
-  }
-
-  protected get totalEpochs(): number {
-    return this.config.epochs;
-  }
-
-  protected get batchesPerEpoch(): number {
-    return this.trainer.batchesPerEpoch;
-  }
 
   protected async trainStep(): Promise<boolean> {
     const trainer = this.trainer;
