@@ -1,7 +1,5 @@
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { FileSystem, WriteMode } from '../../src/core/fs/file-system';
-import type { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
 import { readMetrics, toMetricRecord } from '../../src/core/services/run-files';
 import { readLog } from '../../src/core/store/record-log';
 import { METRICS_LOG, runFile } from '../../src/core/store/layout';
@@ -11,22 +9,7 @@ import { inProcessLauncher } from '../../src/core/training/in-process-launcher';
 import { TrainingHost } from '../../src/core/training/training-host';
 import { workerLauncher } from '../../src/core/training/worker-launcher';
 import type { MetricRecord, RunEvent } from '../../src/shared/runs';
-import { diskTrainingProject, memoryTrainingProject, numbers, TINY } from './training-fixtures';
-
-/** Delegates to a memory file system and crashes it, torn, in the middle of the n-th checkpoint write. */
-function crashOnCheckpoint(mem: MemoryFileSystem, n: number): FileSystem & { crashedAt: string | null } {
-  let seen = 0;
-  const fs = Object.create(mem) as FileSystem & { crashedAt: string | null };
-  fs.crashedAt = null;
-  fs.openWrite = async (path: string, mode: WriteMode) => {
-    if (path.includes('/checkpoints/') && ++seen === n) {
-      fs.crashedAt = path;
-      mem.setFaults({ crashAfter: 1, tornWrites: true }); // the open succeeds, its first write dies half-written
-    }
-    return mem.openWrite(path, mode);
-  };
-  return fs;
-}
+import { crashOnCheckpoint, diskTrainingProject, memoryTrainingProject, numbers, TINY } from './training-fixtures';
 
 /** Later records of the same kind and step replace earlier ones (what a resume re-trains). */
 function latest(records: readonly MetricRecord[]): MetricRecord[] {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importDataset } from '../../src/core/datasets/import-dataset';
-import type { FileSystem } from '../../src/core/fs/file-system';
+import type { FileSystem, WriteMode } from '../../src/core/fs/file-system';
 import { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { RunsService } from '../../src/core/services/runs-service';
@@ -74,4 +74,19 @@ export function numbers(records: readonly MetricRecord[], kinds: readonly Metric
 export function eventLog() {
   const events: RunEvent[] = [];
   return { events, emit: (e: RunEvent) => events.push(e) };
+}
+
+/** Delegates to a memory file system and crashes it, torn, in the middle of the n-th checkpoint write. */
+export function crashOnCheckpoint(mem: MemoryFileSystem, n: number): FileSystem & { crashedAt: string | null } {
+  let seen = 0;
+  const fs = Object.create(mem) as FileSystem & { crashedAt: string | null };
+  fs.crashedAt = null;
+  fs.openWrite = async (path: string, mode: WriteMode) => {
+    if (path.includes('/checkpoints/') && ++seen === n) {
+      fs.crashedAt = path;
+      mem.setFaults({ crashAfter: 1, tornWrites: true }); // the open succeeds, its first write dies half-written
+    }
+    return mem.openWrite(path, mode);
+  };
+  return fs;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDataset } from '../../src/core/datasets/import-dataset';
 import { loadForecastRun } from '../../src/core/forecast/forecast-run';
-import type { FileSystem, WriteMode } from '../../src/core/fs/file-system';
+import type { FileSystem } from '../../src/core/fs/file-system';
 import { MemoryFileSystem } from '../../src/core/fs/memory-file-system';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { readDivergence, readMetrics } from '../../src/core/services/run-files';
@@ -21,7 +21,7 @@ import { d2lSineSeries } from '../../src/engine/forecast/d2l';
 import { Rng } from '../../src/engine/rng';
 import { forecastConfigSchema, type ForecastRunConfig } from '../../src/shared/forecast-config';
 import { runEventSchema, type MetricRecord, type RunEvent } from '../../src/shared/runs';
-import { eventLog } from './training-fixtures';
+import { crashOnCheckpoint, eventLog } from './training-fixtures';
 
 const T = 300;
 const DIR = '/home/u/series.rnnlab';
@@ -59,21 +59,6 @@ async function setUp<F extends FileSystem>(fs: F, dir: string, source: string, x
 }
 
 type Project = Awaited<ReturnType<typeof forecastProject>>;
-
-/** Delegates to a memory file system and crashes it, torn, in the middle of the n-th checkpoint write. */
-function crashOnCheckpoint(mem: MemoryFileSystem, n: number): FileSystem & { crashedAt: string | null } {
-  let seen = 0;
-  const fs = Object.create(mem) as FileSystem & { crashedAt: string | null };
-  fs.crashedAt = null;
-  fs.openWrite = async (path: string, mode: WriteMode) => {
-    if (path.includes('/checkpoints/') && ++seen === n) {
-      fs.crashedAt = path;
-      mem.setFaults({ crashAfter: 1, tornWrites: true });
-    }
-    return mem.openWrite(path, mode);
-  };
-  return fs;
-}
 
 function hostFor(p: Project, loadSeries?: LoadForecastSeries) {
   const log = eventLog();
