@@ -35,19 +35,15 @@ export interface ForecastCheckpointState {
 
 /**
  * A CSV file read as the importer reads it: its column stats, its numeric and time columns, and
- * (for callers that want rows) the values row by row with their line numbers. A file with no
+ * the line number of each row. A file with no
  * numeric column is not refused here: the series check refuses it as NoNumericColumn.
  */
-export async function readCsvFile(path: string): Promise<CsvTable & { rows: Float64Array[] }> {
-  const rows: Float64Array[] = [];
+export async function readCsvFile(path: string): Promise<CsvTable> {
   const builder = new CsvTableBuilder({ requireNumeric: false });
   const decoder = new SourceDecoder((t) => builder.reader.push(t));
   decoder.push(new Uint8Array(await readFile(path)));
   decoder.end();
-  const table = builder.finish();
-  const names = table.stats.columns.map((col) => col.name);
-  for (let t = 0; t < table.lines.length; t++) rows.push(Float64Array.from(names, (name) => table.columns.get(name)?.[t] ?? NaN));
-  return { ...table, rows };
+  return builder.finish();
 }
 
 export { splitPoints } from '../../shared/forecast-config';
