@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { buildJsonExport, buildOnnxModel, buildPytorchExport, buildStandaloneHtml, exportableFromModel, ExportError, type ExportableModel } from '../../engine/export';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { refuseProjectData } from '../store/project-data-guard';
 import type { FileSystem } from '../fs/file-system';
 import { ensureDir } from '../fs/fs-utils';
 import { GenerationService } from '../services/generation-service';
@@ -104,6 +105,7 @@ export async function exportRun(fs: FileSystem, request: ExportRunRequest): Prom
  * writing anything) to replace a companion file that is not part of an earlier export.
  */
 export async function writeExportFiles(fs: FileSystem, files: Array<{ path: string; data: Uint8Array | string }>): Promise<ExportedFile[]> {
+  await refuseProjectData(fs, files.map((f) => f.path));
   await refuseForeignCompanions(fs, files.map((f) => f.path));
   const written: ExportedFile[] = [];
   for (const file of files) {
