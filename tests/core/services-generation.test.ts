@@ -120,6 +120,21 @@ describe('generation service', () => {
     expect(await codeOf(gen.generate({ projectDir: PROJECT, runId: fresh, checkpoint: null, prefix: 'the', length: 3, decoding: { mode: 'greedy' }, seed: 0 }))).toBe('NoCheckpoint');
   });
 
+  it('names a damaged checkpoint and the others to choose instead, and generates from one of them', async () => {
+    const { fs, id } = await trainedRun();
+    const best = `${PROJECT}/runs/${id}/checkpoints/step-000000000004.safetensors`;
+    const bytes = await fs.readFile(best);
+    bytes[bytes.length - 5]! ^= 0xff; // a flipped bit in the weights
+    fs.seedFile(best, bytes);
+    const gen = new GenerationService(fs);
+    const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'the', length: 5, decoding: { mode: 'greedy' as const }, seed: 0 };
+    await expect(gen.generate(request)).rejects.toMatchObject({
+      code: 'CorruptCheckpoint',
+      message: expect.stringMatching(/^Checkpoint step-000000000004\.safetensors is damaged \(.+\)\. Choose another checkpoint of the run: step-000000000008\.safetensors \(update 8\)\.$/),
+    });
+    expect((await gen.generate({ ...request, checkpoint: 'step-000000000008.safetensors' })).tokens).toHaveLength(5);
+  });
+
   it('falls back to the latest checkpoint when none has a validation perplexity', async () => {
     const fs = await memoryProject();
     fs.seedFile('/in/tm.txt', TEXT);

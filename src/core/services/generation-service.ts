@@ -8,6 +8,7 @@
 import { generate, scoreTokens, type SamplingOptions } from '../../engine/decode';
 import { parameterShapes } from '../../engine/model/config';
 import { RnnModel } from '../../engine/model/rnn-model';
+import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { Rng } from '../../engine/rng';
 import { cleanText, tokenize, type Vocab } from '../../engine/text';
 import { modelConfigOf, trainerOptionsFromRunConfig } from '../../engine/train/options';
@@ -116,7 +117,10 @@ export class GenerationService {
     const config = parseRunConfig(await readRunConfig(this.fs, projectDir, runId));
     const stored = (await readRunVocab(this.fs, projectDir, runId)) ?? (await rebuiltVocab(this.fs, projectDir, runId));
     const modelConfig = modelConfigOf(trainerOptionsFromRunConfig(config), stored.vocab.size);
-    const bundle = await loadCheckpoint(this.fs, projectDir, runId, entry.name);
+    const bundle = await loadCheckpoint(this.fs, projectDir, runId, entry.name).catch(async (e: unknown) => {
+      if (!(e instanceof SafetensorsError)) throw e;
+      throw await damagedCheckpoint(this.fs, projectDir, runId, entry.name, e);
+    });
     const weights = new Map<string, { shape: readonly number[]; data: ArrayLike<number> }>();
     for (const [name, shape] of parameterShapes(modelConfig)) {
       const t = bundle.tensors.get(name);
@@ -131,6 +135,19 @@ export class GenerationService {
     model.loadParameters(weights);
     return { model, vocab: stored.vocab, vocabFile: stored.file, config, checkpoint: entry };
   }
+}
+
+/**
+ * A damaged checkpoint, named, with what is wrong and which other checkpoints of the run are there
+ * to choose instead (their data is verified only when one is loaded).
+ */
+async function damagedCheckpoint(fs: FileSystem, projectDir: string, runId: string, name: string, cause: SafetensorsError): Promise<ServiceError> {
+  const others = (await readCheckpointEntries(fs, projectDir, runId)).filter((e) => e.name !== name).sort((a, b) => b.step - a.step);
+  const what = cause.message.replace(/^The weights file is damaged: /, '').replace(/\.$/, '');
+  const instead = others.length === 0
+    ? 'The run has no other checkpoint.'
+    : `Choose another checkpoint of the run: ${others.slice(0, 3).map((e) => `${e.name} (update ${e.step})`).join(', ')}${others.length > 3 ? ', …' : ''}.`;
+  return new ServiceError('CorruptCheckpoint', { checkpoint: name, reason: cause.code, others: others.map((e) => e.name) }, `Checkpoint ${name} is damaged (${what}). ${instead}`);
 }
 
 /** A run whose vocab.json went missing gets it rebuilt from its dataset (and written back). */
