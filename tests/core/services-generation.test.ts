@@ -5,6 +5,7 @@ import { loadRunData } from '../../src/core/services/run-data';
 import { RunsService } from '../../src/core/services/runs-service';
 import { saveCheckpoint } from '../../src/core/store/checkpoints';
 import { generate, scoreTokens } from '../../src/engine/decode';
+import { detectWasmFeatures } from '../../src/engine/kernels/wasm';
 import { RnnModel } from '../../src/engine/model/rnn-model';
 import { Rng } from '../../src/engine/rng';
 import { cleanText, tokenize } from '../../src/engine/text';
@@ -56,10 +57,10 @@ describe('generation service', () => {
 
   it('generates deterministically for a seed, from the best checkpoint when none is named', async () => {
     const { fs, id, data, trainer, early } = await trainedRun();
-    const gen = new GenerationService(fs);
+    const gen = new GenerationService(fs, 3, 'ts'); // the engine reference below runs on the TypeScript kernels
     const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'The Time!', length: 30, decoding: { mode: 'sample' as const, temperature: 0.8, topK: 0, topP: 0.95 }, seed: 11 };
     const a = generateResultSchema.parse(await gen.generate(request));
-    const b = await new GenerationService(fs).generate(request);
+    const b = await new GenerationService(fs, 3, 'ts').generate(request);
     expect(b).toEqual(a);
     expect(a.prefix).toBe('the time ');
     expect(a.separator).toBe('');
@@ -71,6 +72,19 @@ describe('generation service', () => {
     const ref = generate(modelOf(trainer, early), prefixIds, 30, { temperature: 0.8, topK: 0, topP: 0.95 }, new Rng(11));
     expect(a.tokens).toEqual(data.vocab.decodeTokens(ref.ids));
     expect(a.probabilities).toEqual(ref.probs);
+  });
+
+  it('runs loaded models on WebAssembly kernels where the runtime has SIMD, within float32 rounding of the TypeScript reference', async () => {
+    const { fs, id } = await trainedRun();
+    const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'the time', length: 40, decoding: { mode: 'greedy' as const }, seed: 0 };
+    const fast = new GenerationService(fs);
+    const loaded = await fast.load(PROJECT, id, null);
+    expect(detectWasmFeatures().simd).toBe(true); // Node 20+ and Electron have it
+    expect(loaded.model.kernels.name).toMatch(/^wasm/);
+    const reference = await new GenerationService(fs, 3, 'ts').generate(request);
+    const out = await fast.generate(request);
+    expect(out.tokens).toEqual(reference.tokens);
+    out.probabilities.forEach((p, i) => expect(p).toBeCloseTo(reference.probabilities[i]!, 6));
   });
 
   it('greedy decoding equals sampling with top-k 1', async () => {
@@ -85,7 +99,7 @@ describe('generation service', () => {
 
   it('scores text as the engine scoreTokens does, from a zero state', async () => {
     const { fs, id, data, trainer } = await trainedRun();
-    const gen = new GenerationService(fs);
+    const gen = new GenerationService(fs, 3, 'ts');
     const text = 'The Time Traveller was expounding';
     const result = scoreResultSchema.parse(await gen.score({ projectDir: PROJECT, runId: id, checkpoint: 'step-000000000008.safetensors', text }));
     const ids = data.vocab.encode(tokenize(cleanText(text, 'letters'), 'char'));

@@ -50,7 +50,8 @@ export interface ExportRunResult {
 /** The run's weights at a checkpoint, ready for any exporter. */
 export async function loadExportable(fs: FileSystem, projectDir: string, runId: string, checkpoint: string | null): Promise<{ model: ExportableModel; checkpoint: string; runName: string }> {
   const run = await readRun(fs, projectDir, runId);
-  const loaded = await new GenerationService(fs, 1).load(projectDir, runId, checkpoint);
+  // only the weights are read: no WebAssembly kernels needed
+  const loaded = await new GenerationService(fs, 1, 'ts').load(projectDir, runId, checkpoint);
   const model = exportableFromModel(loaded.model, { tokens: [...loaded.vocab.tokens], tokenizer: loaded.vocabFile.tokenizer, cleaning: loaded.vocabFile.cleaning });
   return { model, checkpoint: loaded.checkpoint.name, runName: run.name };
 }

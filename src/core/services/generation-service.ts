@@ -7,6 +7,7 @@
  */
 import { generate, scoreTokens, type SamplingOptions } from '../../engine/decode';
 import { parameterShapes } from '../../engine/model/config';
+import { selectKernels, type KernelChoice } from '../../engine/kernels/wasm';
 import { RnnModel } from '../../engine/model/rnn-model';
 import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { Rng } from '../../engine/rng';
@@ -15,6 +16,7 @@ import { modelConfigOf, trainerOptionsFromRunConfig } from '../../engine/train/o
 import type { GenerateRequest, GenerateResult, ScoreResult } from '../../shared/runs';
 import type { RunConfig } from '../../shared/run-config';
 import type { FileSystem } from '../fs/file-system';
+import { enableRelaxedSimd } from '../kernels/run-kernels';
 import { bestCheckpoint } from '../store/checkpoint-retention';
 import { loadCheckpoint, type CheckpointEntry } from '../store/checkpoints';
 import { readRunConfig } from '../store/runs';
@@ -61,9 +63,15 @@ export function samplingOptions(decoding: GenerateRequest['decoding']): Sampling
 export class GenerationService {
   private readonly models = new Map<string, Promise<LoadedModel>>();
 
+  /**
+   * `kernels`: 'auto' runs each loaded model on its own single-threaded WebAssembly kernels when the
+   * runtime has SIMD (a batch-1 step is too small to split across threads; 4–10× the TypeScript
+   * kernels, `npm run bench -- generation`), 'ts' on the TypeScript reference.
+   */
   constructor(
     private readonly fs: FileSystem,
     private readonly cacheSize = 3,
+    private readonly kernels: KernelChoice = 'auto',
   ) {}
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -131,7 +139,9 @@ export class GenerationService {
       if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) throw new ServiceError('CheckpointMismatch', { checkpoint: entry.name, name, dtype: t.dtype });
       weights.set(name, { shape: t.shape, data: t.data });
     }
-    const model = new RnnModel(modelConfig, { dtype: Float32Array });
+    if (this.kernels !== 'ts') enableRelaxedSimd();
+    // a model of its own kernels: its WebAssembly memory goes when the model leaves the cache
+    const model = new RnnModel(modelConfig, { dtype: Float32Array, kernels: selectKernels(this.kernels).kernels });
     model.loadParameters(weights);
     return { model, vocab: stored.vocab, vocabFile: stored.file, config, checkpoint: entry };
   }
