@@ -1,0 +1,3 @@
+export { exportPytorchRun, int32Bytes, pytorchRunFiles, tokensSha256, type ExportPytorchRunRequest } from './export-pytorch-run';
+export { PytorchRunError, type PytorchRunErrorCode } from './pytorch-run-error';
+export * from './pytorch-run-format';
