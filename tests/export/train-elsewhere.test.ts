@@ -3,16 +3,16 @@
  * initial weights, trains like our engine (first-epoch loss within 1e-4, final validation
  * perplexity within 2 %) for both samplers, SGD and Adam, GRU and LSTM with two layers.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportPytorchRun } from '../../src/core/export/train-elsewhere';
 import { loadRunData } from '../../src/core/services/run-data';
 import { Trainer, trainerOptionsFromRunConfig } from '../../src/engine/train';
-import type { MetricRecord } from '../../src/shared/runs';
 import type { RunConfig } from '../../src/shared/run-config';
 import { corpus, diskTrainingProject, type TrainingProject } from '../core/training-fixtures';
+import { readJsonl } from './elsewhere-fixture';
 import { python } from './torch-runner';
 
 const CASES: Array<{ label: string; config: Partial<RunConfig> }> = [
@@ -27,10 +27,6 @@ async function ours(project: TrainingProject, runId: string, epochs: number) {
   const losses: number[] = [];
   for (let e = 0; e < epochs; e++) losses.push(trainer.trainEpoch().loss);
   return { losses, valPerplexity: trainer.evaluate()!.perplexity };
-}
-
-export function readJsonl(path: string): MetricRecord[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as MetricRecord);
 }
 
 describe('train.py of an exported run', () => {
