@@ -3,17 +3,17 @@
  * comes back with its curves, readable through the runs service; broken or partial folders are
  * refused with a code naming the file (and line), and leave the project's runs as they were.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index';
-import { importPytorchRun, INITIAL_WEIGHTS } from '../../src/core/export/train-elsewhere';
+import { importPytorchRun } from '../../src/core/export/train-elsewhere';
 import { listCheckpoints } from '../../src/core/store/checkpoints';
 import { listRuns } from '../../src/core/store/runs';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/formats';
 import { corpus, diskTrainingProject, type TrainingProject } from '../core/training-fixtures';
-import { readJsonl } from './elsewhere-fixture';
+import { fakeTrainResult, readJsonl } from './elsewhere-fixture';
 import { pythonModule } from './torch-runner';
 
 function capture() {
@@ -54,19 +54,7 @@ describe('a PyTorch run brought back', () => {
   }, 120_000);
 
   describe('a broken or partial folder', () => {
-    /** A result as train.py leaves it after one epoch, made here without Python: the initial weights as its checkpoint. */
-    function fakeResult(): string {
-      const dir = mkdtempSync(join(tmpdir(), 'rnnlab-elsewhere-result-'));
-      for (const f of ['config.json', 'vocab.json']) cpSync(join(exported, f), join(dir, f));
-      const records = [
-        { kind: 'train', step: 5, epoch: 0.5, time: 0.1, loss: 3, perplexity: Math.exp(3), gradNorm: 1, lr: 1, tokensPerSec: 100 },
-        { kind: 'val', step: 10, epoch: 1, time: 0.2, loss: 2.5, perplexity: Math.exp(2.5) },
-        { kind: 'epoch', step: 10, epoch: 1, time: 0.2, loss: 2.8, perplexity: Math.exp(2.8), gradNorm: 1, lr: 1, tokensPerSec: null },
-      ];
-      writeFileSync(join(dir, 'metrics.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-      cpSync(join(exported, INITIAL_WEIGHTS), join(dir, 'checkpoints', 'epoch-0001.safetensors'));
-      return dir;
-    }
+    const fakeResult = () => fakeTrainResult(exported);
 
     async function refused(dir: string): Promise<{ code: string; details: Record<string, unknown>; message: string }> {
       const before = (await listRuns(project.fs, project.dir)).runs.length;

@@ -82,6 +82,8 @@ const SAMPLES: Record<RequestChannel, unknown[]> = {
     { projectDir: OPEN, jsonPath: JSON_EXPORT },
   ],
   'shell:openExternal': [{ url: 'https://d2l.ai/' }],
+  'export:pytorchRun': [runRef],
+  'import:pytorchRun': [{ projectDir: OPEN }, { projectDir: OPEN, name: 'From the cluster' }],
 };
 
 const opened = (dir: string) => ({ project: { dir, name: 'p', created: '2026-01-01T00:00:00.000Z', formatVersion: 1 }, datasets: [], runs: [], problems: [] });
