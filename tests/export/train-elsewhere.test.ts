@@ -18,6 +18,8 @@ import { python } from './torch-runner';
 const CASES: Array<{ label: string; config: Partial<RunConfig> }> = [
   { label: 'GRU ×2, sequential, SGD with step decay', config: { cell: 'gru', numLayers: 2, hiddenSize: 16, sampler: 'sequential', optimizer: 'sgd', lr: 1, clip: 1, schedule: 'step', scheduleStep: 1, scheduleGamma: 0.5 } },
   { label: 'LSTM ×2 with an embedding, random, Adam with warm-up and cosine', config: { cell: 'lstm', numLayers: 2, hiddenSize: 16, embeddingDim: 8, sampler: 'random', optimizer: 'adam', lr: 0.01, clip: 1, schedule: 'cosine', warmupSteps: 5 } },
+  { label: 'ReLU RNN, sequential, RMSprop with momentum, weight decay and exponential decay', config: { cell: 'rnn', nonlinearity: 'relu', hiddenSize: 12, sampler: 'sequential', optimizer: 'rmsprop', lr: 0.003, momentum: 0.5, weightDecay: 1e-4, clip: 5, schedule: 'exp', scheduleGamma: 0.8 } },
+  { label: 'GRU with d2l’s normal init, random, AdamW', config: { cell: 'gru', init: 'normal', hiddenSize: 12, sampler: 'random', optimizer: 'adamw', lr: 0.01, weightDecay: 0.05, clip: 1 } },
 ];
 
 /** Our engine on the same run: the first epoch's loss and the validation perplexity after `epochs`. */
