@@ -5,8 +5,8 @@
  * trainer starts and draws the same minibatches.
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { exportableFromModel, prettyJson, pytorchConfigJson } from '../../../engine/export';
+import { basename, join } from 'node:path';
+import { exportableFromModel, ExportError, prettyJson, pytorchConfigJson } from '../../../engine/export';
 import { encodeSafetensors } from '../../../engine/formats';
 import { Trainer, trainerOptionsFromRunConfig } from '../../../engine/train';
 import type { FileSystem } from '../../fs/file-system';
@@ -71,7 +71,28 @@ export async function pytorchRunFiles(fs: FileSystem, request: ExportPytorchRunR
   ];
 }
 
-/** Writes the folder; refuses (before writing) to replace files of something that is not an earlier export. */
+/**
+ * Writes the folder. It may replace an earlier "Train elsewhere" export (its config.json says so);
+ * any other file of the same name (a train.py or README.md of the user's) is refused before
+ * anything is written.
+ */
 export async function exportPytorchRun(fs: FileSystem, request: ExportPytorchRunRequest): Promise<ExportedFile[]> {
-  return writeExportFiles(fs, await pytorchRunFiles(fs, request));
+  const files = await pytorchRunFiles(fs, request);
+  if (!(await isEarlierExport(fs, request.out))) {
+    for (const { path } of files) {
+      if ((await fs.stat(path)) !== undefined) {
+        throw new ExportError('WouldOverwrite', { path }, `"${basename(path)}" already exists in ${request.out} and is not part of an earlier "Train elsewhere" export; choose a new or empty folder, so it is not overwritten.`);
+      }
+    }
+  }
+  return writeExportFiles(fs, files);
+}
+
+async function isEarlierExport(fs: FileSystem, out: string): Promise<boolean> {
+  try {
+    const config = JSON.parse(new TextDecoder().decode(await fs.readFile(join(out, 'config.json')))) as { format?: unknown };
+    return config.format === PYTORCH_RUN_FORMAT;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import ExportDialog from '../../src/renderer/components/ExportDialog.vue';
 import type { RunSummaryDto } from '../../src/shared/runs';
-import { memoryBridge } from '../renderer/memory-bridge';
+import { memoryBridge } from './memory-bridge';
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
