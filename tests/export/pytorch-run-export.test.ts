@@ -59,4 +59,13 @@ describe('a run exported for PyTorch', () => {
     expect(c.err[0]).toContain('"README.md" already exists');
     expect(readFileSync(join(mine, 'README.md'), 'utf8')).toBe('my notes');
   });
+
+  it('answers flags that do not go with a PyTorch run with exit code 2 and the flag named', async () => {
+    const a = capture();
+    expect(await main(['export', '--project', project.dir, '--run', runId, '--format', 'pytorch-run', '--checkpoint', 'step-000000000001.safetensors', '--out', tmpdir()], a.io)).toBe(2);
+    expect(a.err[0]).toContain('--checkpoint does not apply to --format pytorch-run');
+    const b = capture();
+    expect(await main(['import', '--project', project.dir, '--from-pytorch-run', tmpdir(), '--from-json', 'model.json'], b.io)).toBe(2);
+    expect(b.err[0]).toContain('--from-pytorch-run cannot be combined with --from-json');
+  });
 });
