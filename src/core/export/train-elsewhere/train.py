@@ -397,8 +397,9 @@ def main():
                 record({'kind': 'train', 'step': updates, 'epoch': e - 1 + i / it.batches, 'time': time.time() - t0, 'loss': value, 'perplexity': None, 'gradNorm': norm, 'lr': lr})
                 raise SystemExit(f'diverged at update {updates} (loss {value}, gradient norm {norm})')
             if clip > 0:
-                coef = clip / norm if clip_mode == 'd2l' else clip / (norm + 1e-6)
-                if (clip_mode == 'd2l' and norm > clip) or (clip_mode != 'd2l' and coef < 1):
+                # d2l: scale by clip/‖g‖ when ‖g‖ > clip; torch's clip_grad_norm_: by clip/(‖g‖ + 1e-6) when below 1
+                coef = (clip / norm if norm > clip else 1.0) if clip_mode == 'd2l' else min(1.0, clip / (norm + 1e-6))
+                if coef < 1:
                     for p in params:
                         p.grad.mul_(coef)
             for g in optimizer.param_groups:
