@@ -11,8 +11,10 @@ import { encodeSafetensors } from '../../../engine/formats';
 import { Trainer, trainerOptionsFromRunConfig } from '../../../engine/train';
 import type { FileSystem } from '../../fs/file-system';
 import { loadRunData } from '../../services/run-data';
-import { readRun } from '../../store/runs';
+import { readRun, readRunConfig } from '../../store/runs';
+import { isForecastConfig } from '../../../shared/forecast-config';
 import { writeExportFiles, type ExportedFile } from '../export-run';
+import { PytorchRunError } from './pytorch-run-error';
 import { INITIAL_WEIGHTS, PYTORCH_RUN_FORMAT, TRAIN_FILE, VAL_FILE, type EngineFacts } from './pytorch-run-format';
 import { readmeText, slurmText } from './templates';
 import { TRAIN_PY } from './train-py';
@@ -40,6 +42,9 @@ export function tokensSha256(tokens: readonly string[]): string {
 /** The folder's files, train.py first, without writing anything. */
 export async function pytorchRunFiles(fs: FileSystem, request: ExportPytorchRunRequest): Promise<Array<{ path: string; data: Uint8Array | string }>> {
   const { projectDir, runId, out } = request;
+  if (isForecastConfig(await readRunConfig(fs, projectDir, runId))) {
+    throw new PytorchRunError('NotATextRun', 'Train elsewhere exports language-model (text) runs; a forecast run exports its weights as safetensors or ONNX.', { runId });
+  }
   const [run, data] = await Promise.all([readRun(fs, projectDir, runId), loadRunData(fs, projectDir, runId)]);
   const options = trainerOptionsFromRunConfig(data.config);
   const trainer = new Trainer(options, { train: data.train, val: data.val, vocabSize: data.vocab.size });
