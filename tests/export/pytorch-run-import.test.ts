@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index';
-import { importPytorchRun } from '../../src/core/export/train-elsewhere';
+import { exportPytorchRun, importPytorchRun, type EngineFacts } from '../../src/core/export/train-elsewhere';
+import { loadRunData } from '../../src/core/services/run-data';
+import { numSequentialBatches } from '../../src/engine/data/seq-batches';
+import { Rng } from '../../src/engine/rng';
+import { Trainer, trainerOptionsFromRunConfig } from '../../src/engine/train';
+import type { RunConfig } from '../../src/shared/run-config';
 import { listCheckpoints } from '../../src/core/store/checkpoints';
 import { listRuns } from '../../src/core/store/runs';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/formats';
@@ -39,6 +44,10 @@ describe('a PyTorch run brought back', () => {
     pythonModule('torch.distributed.run', ['--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '1', '--device', 'cpu'], exported);
     const jsonl = readJsonl(join(exported, 'output', 'metrics.jsonl'));
     expect(jsonl.filter((r) => r.kind === 'epoch').map((r) => r.epoch)).toEqual([1]);
+    // each rank reads its contiguous half of the stream: an epoch has the minibatches of half the tokens
+    const { run, engine } = JSON.parse(readFileSync(join(exported, 'config.json'), 'utf8')) as { run: RunConfig; engine: EngineFacts };
+    const offset = new Rng(engine.iteratorRngState).nextInt(run.numSteps + 1);
+    expect(jsonl.find((r) => r.kind === 'epoch')!.step).toBe(numSequentialBatches(Math.floor(engine.trainTokens / 2), run.batchSize, run.numSteps, offset));
 
     const c = capture();
     expect(await main(['import', '--project', project.dir, '--from-pytorch-run', exported, '--name', 'On two ranks', '--json'], c.io)).toBe(0);
@@ -51,6 +60,18 @@ describe('a PyTorch run brought back', () => {
     expect(detail.metrics.some((r) => r.kind === 'train')).toBe(true);
     const epoch = jsonl.find((r) => r.kind === 'epoch')!;
     expect(detail.checkpoints.map((k) => k.step)).toEqual([epoch.step]);
+  }, 120_000);
+
+  it('splits each random minibatch between two ranks, which trains as one process does', async () => {
+    const random = await project.createRun({ cell: 'gru', numLayers: 2, hiddenSize: 12, sampler: 'random', optimizer: 'adam', lr: 0.01, epochs: 1 });
+    const out = mkdtempSync(join(tmpdir(), 'rnnlab-elsewhere-random-'));
+    await exportPytorchRun(project.fs, { projectDir: project.dir, runId: random, out });
+    pythonModule('torch.distributed.run', ['--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--device', 'cpu'], out);
+    const epoch = readJsonl(join(out, 'output', 'metrics.jsonl')).find((r) => r.kind === 'epoch')!;
+    const data = await loadRunData(project.fs, project.dir, random);
+    const ours = new Trainer(trainerOptionsFromRunConfig(data.config), { train: data.train, val: data.val, vocabSize: data.vocab.size }).trainEpoch();
+    expect(epoch.step).toBe(ours.steps);
+    expect(Math.abs(epoch.loss! - ours.loss)).toBeLessThan(1e-4);
   }, 120_000);
 
   describe('a broken or partial folder', () => {
