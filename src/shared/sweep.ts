@@ -130,6 +130,9 @@ export const sweepConfigSchema = z
   .superRefine((c, ctx) => {
     const base = runConfigSchema.safeParse({ ...c.base, datasetId: c.datasetId });
     if (!base.success) for (const issue of base.error.issues) ctx.addIssue({ code: 'custom', path: ['base', ...issue.path.map(String)], message: issue.message });
+    else if (base.data.valFraction === 0 && !('valFraction' in c.space)) {
+      ctx.addIssue({ code: 'custom', path: ['base', 'valFraction'], message: 'A sweep minimises validation perplexity; set the validation fraction above 0.' });
+    }
     if (c.method === 'grid' && gridSize(c.space) === null) {
       const ranged = Object.entries(c.space).filter(([, s]) => !isList(s)).map(([f]) => f);
       ctx.addIssue({ code: 'custom', path: ['space', ranged[0] ?? ''], message: `A grid sweep needs lists; give ${ranged.join(', ')} a list of values instead of a range.` });
