@@ -184,6 +184,10 @@ export class SweepRunner {
       if (this.ending !== null) throw new SweepError('NotRunning', 'The sweep was stopped before this trial started.');
       await this.host.start(this.projectDir, runId);
     } catch (e) {
+      if ((e as { code?: unknown }).code === 'ShuttingDown') {
+        this.ending ??= 'interrupt'; // the app quits: the trial stays RUNNING, resume marks it
+        return;
+      }
       this.finish(trial, 'FAIL', null, e instanceof Error ? e.message : String(e));
       return;
     }
@@ -201,8 +205,10 @@ export class SweepRunner {
     const last = trial.intermediate.at(-1);
     if (run.state === 'done' && last && last.step >= target) {
       this.finish(trial, 'COMPLETE', Math.min(...trial.intermediate.map((v) => v.value)), null);
-    } else if (this.ending === 'interrupt' && (run.state === 'interrupted' || run.state === 'paused')) {
-      return; // stays RUNNING: resume marks it
+    } else if (run.state === 'interrupted' || (this.ending === 'interrupt' && run.state === 'paused')) {
+      // the process is quitting (or the trainer stopped answering): the trial stays RUNNING, resume marks it
+      this.ending ??= 'interrupt';
+      return;
     } else if (this.ending === 'stop' && run.state === 'done') {
       this.finish(trial, 'FAIL', null, 'Stopped with the sweep before it trained every epoch.');
     } else if (run.state === 'done') {
