@@ -19,6 +19,7 @@ import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { scoreCommand } from './commands/score';
 import { trainCommand } from './commands/train';
+import { sweepCommand } from './commands/sweep';
 import type { CliIo } from './io';
 import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
@@ -40,6 +41,7 @@ const commands: Record<string, Command> = {
   'demo-series': demoSeriesCommand,
   evaluate: evaluateCommand,
   forecast: forecastCommand,
+  sweep: sweepCommand,
 };
 
 function version(): string {
