@@ -163,14 +163,21 @@ async function runSweep(job: SweepJob, io: CliIo): Promise<number> {
   let id = job.resumeId ?? '';
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
+    const intro = () => {
+      if (json) io.out(JSON.stringify({ type: 'sweep', sweep: id, project: projectDir, resumed: job.resumeId !== null }));
+      else io.out(`sweep ${id} in ${projectDir}${job.resumeId ? ' (resumed)' : ''}`);
+    };
     if (job.resumeId !== null) {
       const before = await sweeps.get(projectDir, job.resumeId);
       for (const t of before.trials) if (t.state !== 'RUNNING' && t.state !== 'WAITING') reported.add(t.number);
+      intro();
       await sweeps.resume(projectDir, job.resumeId);
-    } else id = (await sweeps.create(projectDir, job.config!)).id;
-    const intro = { type: 'sweep', sweep: id, project: projectDir, resumed: job.resumeId !== null };
-    if (json) io.out(JSON.stringify(intro));
-    else io.out(`sweep ${id} in ${projectDir}${job.resumeId ? ' (resumed)' : ''}`);
+      // the trials the interruption left unfinished are failed now: report them too
+      for (const t of (await sweeps.get(projectDir, job.resumeId)).trials) emit({ projectDir, sweepId: id, sweep: before.sweep, trial: t });
+    } else {
+      id = (await sweeps.create(projectDir, job.config!)).id;
+      intro();
+    }
     const record = await sweeps.wait(projectDir, id);
     await host.shutdown();
     summary(record, projectDir, json, io);
