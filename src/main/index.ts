@@ -121,7 +121,7 @@ app.whenReady().then(async () => {
     ...createExportHandlers({ fs, chooseSavePath, chooseFolder: async () => (await dialogs['dialog:pickFolder']({ purpose: 'pytorch-run' })).path, tasks }),
     ...createFileHandlers({ fs, chooseSavePath }),
     ...createDemoHandlers({ fs, appDataDir: app.getPath('userData'), resourcesDir, services: projectServices }),
-    ...createSweepHandlers({ fs, host: training, emit }),
+    ...createSweepHandlers({ fs, host: training, emit, tasks }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

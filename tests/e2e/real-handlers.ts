@@ -51,7 +51,7 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
         ...createExportHandlers({ fs, chooseSavePath, tasks }),
         ...createFileHandlers({ fs, chooseSavePath }),
         ...createDemoHandlers({ fs, appDataDir: appData, resourcesDir: RESOURCES, services }),
-        ...createSweepHandlers({ fs, host: training, emit }),
+        ...createSweepHandlers({ fs, host: training, emit, tasks }),
         'dialog:pickFolder': async () => ({ path: dialogs.pickFolder?.() ?? null }),
         'dialog:pickFile': async () => ({ path: dialogs.pickFile?.() ?? null }),
         'dialog:saveFile': async ({ suggestedName }) => ({ path: dialogs.savePath?.(suggestedName) ?? null }),

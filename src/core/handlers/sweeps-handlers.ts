@@ -6,6 +6,7 @@ import type { EmitEvent, Handlers } from '../../shared/ipc/handlers';
 import type { FileSystem } from '../fs/file-system';
 import { SweepService } from '../sweeps/sweep-service';
 import type { TrainingHost } from '../training/training-host';
+import type { Tasks } from '../tasks/task-table';
 
 export type SweepChannel = 'sweeps:create' | 'sweeps:list' | 'sweeps:get' | 'sweeps:stop' | 'sweeps:resume';
 export type SweepHandlers = Pick<Handlers, SweepChannel>;
@@ -14,12 +15,15 @@ export interface SweepHandlerOptions {
   fs: FileSystem;
   host: TrainingHost;
   emit: EmitEvent;
-  /** The service to use (default: a new one over `host`); the app keeps it to interrupt sweeps on quit. */
-  service?: SweepService;
+  /** Where trial runs are created (their data prepared): the app's task worker, off the main thread. */
+  tasks?: Tasks;
 }
 
-export function createSweepHandlers({ fs, host, emit, service }: SweepHandlerOptions): SweepHandlers {
-  const sweeps = service ?? new SweepService({ fs, host, emit: (event) => emit('sweeps:progress', event) });
+export function createSweepHandlers({ fs, host, emit, tasks }: SweepHandlerOptions): SweepHandlers {
+  const sweeps = new SweepService({
+    fs, host, emit: (event) => emit('sweeps:progress', event),
+    ...(tasks && { createRun: async (projectDir: string, config: unknown) => (await tasks.run('runs:create', projectDir, config)).id }),
+  });
   return {
     'sweeps:create': ({ projectDir, config }) => sweeps.create(projectDir, config),
     'sweeps:list': ({ projectDir }) => sweeps.list(projectDir),

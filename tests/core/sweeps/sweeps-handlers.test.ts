@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSweepHandlers } from '../../../src/core/handlers/sweeps-handlers';
+import { inProcessTasks } from '../../../src/core/tasks/in-process-tasks';
 import { events, requests } from '../../../src/shared/ipc/contract';
 import type { EmitEvent } from '../../../src/shared/ipc/handlers';
 import type { SweepEvent } from '../../../src/shared/sweep';
@@ -19,11 +20,11 @@ describe('the sweeps:* handlers', () => {
       const event = events['sweeps:progress'].parse(payload);
       progress.push(event);
       if (!stopping && event.trial?.intermediate.length === 1) {
-        stopping = h['sweeps:stop']({ projectDir: p.dir, sweepId: event.sweepId });
+        stopping = Promise.resolve(h['sweeps:stop']({ projectDir: p.dir, sweepId: event.sweepId }));
         void stopping.then(stopped);
       }
     };
-    const h = createSweepHandlers({ fs: p.fs, host, emit });
+    const h = createSweepHandlers({ fs: p.fs, host, emit, tasks: inProcessTasks(p.fs) });
     const request = requests['sweeps:create'].request.parse({
       projectDir: p.dir,
       config: { name: 'h', datasetId: p.datasetId, trials: 3, prune: 'median', base: { ...TINY, epochs: 6 }, space: { hiddenSize: { values: [4, 8] } } },
