@@ -16,9 +16,7 @@ import { generateDemoCorpus } from '../src/core/demo/demo-corpus';
 import { NodeFileSystem } from '../src/core/fs/node-file-system';
 import { createProject } from '../src/core/store/project';
 import { SweepService } from '../src/core/sweeps/sweep-service';
-import { inProcessLauncher } from '../src/core/training/in-process-launcher';
-import { TrainingHost } from '../src/core/training/training-host';
-import { workerLauncher } from '../src/core/training/worker-launcher';
+import { sweepTrainingHost } from '../src/core/sweeps/sweep-host';
 import { sweepConfigSchema, type Pruner } from '../src/shared/sweep';
 
 const { values: opts } = parseArgs({
@@ -53,10 +51,7 @@ async function sweep(prune: Pruner, n = trials, e = epochs): Promise<Result> {
   const dir = join(root, `${prune}-${n}x${e}.rnnlab`);
   await createProject(fs, dir, `bench ${prune}`);
   const dataset = await importDataset(fs, dir, source);
-  const host = new TrainingHost({
-    fs, launcher: parallel === 1 ? inProcessLauncher(fs) : workerLauncher(), maxConcurrent: parallel,
-    threadsPerRun: Math.max(1, Math.floor(availableParallelism() / parallel)), onError: (e) => console.error(e),
-  });
+  const host = sweepTrainingHost(fs, parallel, (e) => console.error(e));
   const sweeps = new SweepService({ fs, host });
   const config = sweepConfigSchema.parse({
     name: `bench-${prune}`, datasetId: dataset.id, method: 'random', trials: n, parallel, prune, seed: Number(opts.seed),

@@ -5,15 +5,13 @@
  * worker threads, the machine's cores split between them. Ctrl-C (SIGTERM, SIGHUP) checkpoints the
  * running trials and leaves the sweep resumable with `--resume ID`.
  */
-import { availableParallelism, constants as osConstants } from 'node:os';
+import { constants as osConstants } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { NodeFileSystem } from '../../core/fs/node-file-system';
 import { SweepService } from '../../core/sweeps/sweep-service';
 import { journalPath, readSweep, type SweepRecord } from '../../core/sweeps/sweep-store';
 import { sweepSummary } from '../../core/sweeps/sweep-summary';
-import { inProcessLauncher } from '../../core/training/in-process-launcher';
-import { TrainingHost } from '../../core/training/training-host';
-import { workerLauncher } from '../../core/training/worker-launcher';
+import { sweepTrainingHost } from '../../core/sweeps/sweep-host';
 import { PRUNERS, searchSpaceSchema, SWEEP_METHODS, sweepConfigSchema, type SweepConfig, type SweepEvent, type TrialDto } from '../../shared/sweep';
 import { bool, flagHelp, num, parseFlags, str, type FlagTable } from '../args';
 import type { Command } from '../command';
@@ -135,11 +133,7 @@ const fmt = (v: number | null) => (v === null ? '-' : Number(v.toPrecision(5)).t
 async function runSweep(job: SweepJob, io: CliIo): Promise<number> {
   const { fs, projectDir, json } = job;
   const k = job.config?.parallel ?? (await readSweep(fs, projectDir, job.resumeId!)).config.parallel;
-  // one trial trains on this thread; several get a worker each, and the cores are shared out
-  const host = new TrainingHost({
-    fs, launcher: k === 1 ? inProcessLauncher(fs) : workerLauncher(), maxConcurrent: k, threadsPerRun: Math.max(1, Math.floor(availableParallelism() / k)),
-    onError: (e) => io.err(`rnn-lab: ${e instanceof Error ? e.message : String(e)}`),
-  });
+  const host = sweepTrainingHost(fs, k, (e) => io.err(`rnn-lab: ${e instanceof Error ? e.message : String(e)}`));
   const onTrial = (t: TrialDto) => {
     if (json) io.out(JSON.stringify({ type: 'trial', number: t.number, params: t.params, value: t.value, state: t.state }));
     else io.out(`trial ${t.number} ${t.state.padEnd(8)} value ${fmt(t.value)}  ${Object.entries(t.params).map(([p, v]) => `${p}=${typeof v === 'number' ? fmt(v) : v}`).join(' ')}${t.message && t.state === 'FAIL' ? ` — ${t.message}` : ''}`);
