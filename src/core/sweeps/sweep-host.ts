@@ -7,13 +7,14 @@ import { availableParallelism } from 'node:os';
 import type { FileSystem } from '../fs/file-system';
 import { inProcessLauncher } from '../training/in-process-launcher';
 import { TrainingHost } from '../training/training-host';
-import { workerLauncher } from '../training/worker-launcher';
+import { workerLauncher, type TrainerWorkerSpec } from '../training/worker-launcher';
 
 export const threadsPerTrial = (parallel: number, cores: number = availableParallelism()): number => Math.max(1, Math.floor(cores / parallel));
 
-export function sweepTrainingHost(fs: FileSystem, parallel: number, onError?: (e: unknown) => void): TrainingHost {
+/** `spec`: which trainer worker file to start (default: the one beside this module, from sources or built). */
+export function sweepTrainingHost(fs: FileSystem, parallel: number, onError?: (e: unknown) => void, spec?: TrainerWorkerSpec): TrainingHost {
   return new TrainingHost({
-    fs, launcher: parallel === 1 ? inProcessLauncher(fs) : workerLauncher(), maxConcurrent: parallel, threadsPerRun: threadsPerTrial(parallel),
+    fs, launcher: parallel === 1 ? inProcessLauncher(fs) : workerLauncher(spec ? { spec } : {}), maxConcurrent: parallel, threadsPerRun: threadsPerTrial(parallel),
     ...(onError && { onError }),
   });
 }
