@@ -16,7 +16,8 @@ export type ParamValue = z.infer<typeof paramValueSchema>;
 
 export const listSpecSchema = z.object({ values: z.array(paramValueSchema).min(1, 'A list needs at least one value.') }).strict();
 export const rangeSpecSchema = z.object({ low: z.number(), high: z.number(), log: z.boolean().optional() }).strict();
-export const paramSpecSchema = z.union([listSpecSchema, rangeSpecSchema]);
+/** The shape is checked by `spaceIssues` (sentences naming the field), not by a union's generic message. */
+export const paramSpecSchema = z.custom<z.infer<typeof listSpecSchema> | z.infer<typeof rangeSpecSchema>>(() => true);
 export type ListSpec = z.infer<typeof listSpecSchema>;
 export type RangeSpec = z.infer<typeof rangeSpecSchema>;
 export type ParamSpec = z.infer<typeof paramSpecSchema>;
@@ -36,8 +37,33 @@ export interface SpaceIssue {
 
 const isList = (spec: ParamSpec): spec is ListSpec => 'values' in spec;
 
+const RANGE_KEYS = ['low', 'high', 'log'];
+
+/** Why `spec` is neither a list nor a range, as a sentence (null when it has one of the shapes). */
+function shapeIssue(field: string, spec: unknown): string | null {
+  const either = `a list {"values": [...]} or a range {"low": a, "high": b}`;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return `Give ${field} ${either}, not ${JSON.stringify(spec)}.`;
+  const keys = Object.keys(spec);
+  if (keys.includes('values')) {
+    const extra = keys.filter((k) => k !== 'values');
+    if (extra.length > 0) return `${field} is a list; drop ${extra.map((k) => `"${k}"`).join(', ')} (a list takes only "values").`;
+    if (!Array.isArray((spec as { values: unknown }).values)) return `The "values" of ${field} must be an array.`;
+    if ((spec as { values: unknown[] }).values.length === 0) return `The list for ${field} needs at least one value.`;
+    if ((spec as { values: unknown[] }).values.some((v) => typeof v !== 'string' && typeof v !== 'number')) return `The values of ${field} must be numbers or strings.`;
+    return null;
+  }
+  const unknown = keys.filter((k) => !RANGE_KEYS.includes(k));
+  if (unknown.length > 0) return `${field} has ${unknown.length > 1 ? 'unknown keys' : 'an unknown key'} ${unknown.map((k) => `"${k}"`).join(', ')}; give it ${either}, with "log": true for a log range.`;
+  const r = spec as Record<string, unknown>;
+  if (typeof r['low'] !== 'number' || typeof r['high'] !== 'number') return `The range for ${field} needs numbers "low" and "high".`;
+  if (r['log'] !== undefined && typeof r['log'] !== 'boolean') return `The "log" of ${field} must be true or false.`;
+  return null;
+}
+
 /** Checks one field's spec against the run-config declaration; each issue is a sentence naming the field. */
 function fieldIssues(field: string, spec: ParamSpec): string[] {
+  const shape = shapeIssue(field, spec);
+  if (shape !== null) return [shape];
   if (!Object.hasOwn(runConfigFields, field)) return [`"${field}" is not a run-config field.`];
   const key = field as RunConfigKey;
   const decl: FieldSpec = runConfigFields[key];
@@ -74,7 +100,7 @@ export function spaceIssues(space: Record<string, ParamSpec>): SpaceIssue[] {
   return fields.flatMap((field) => fieldIssues(field, space[field]!).map((message) => ({ field, message })));
 }
 
-export const searchSpaceSchema = z.record(z.string(), paramSpecSchema).superRefine((space, ctx) => {
+export const searchSpaceSchema = z.record(z.string(), paramSpecSchema, 'The search space must be an object mapping run-config fields to lists or ranges.').superRefine((space, ctx) => {
   for (const issue of spaceIssues(space)) ctx.addIssue({ code: 'custom', path: issue.field ? [issue.field] : [], message: issue.message });
 });
 export type SearchSpace = z.infer<typeof searchSpaceSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gridSize, spaceIssues, spaceParams, sweepConfigSchema } from '../../../src/shared/sweep';
+import { gridSize, searchSpaceSchema, spaceIssues, spaceParams, sweepConfigSchema } from '../../../src/shared/sweep';
 
 const messages = (space: Record<string, unknown>) => spaceIssues(space as never).map((i) => `${i.field}: ${i.message}`);
 
@@ -31,6 +31,16 @@ describe('search space validation', () => {
       'numLayers: Layers (numLayers) lists 1 twice.',
     ]);
     expect(messages({ valEvery: { values: [1, 2] } })).toEqual(['valEvery: Validate every (epochs) (valEvery) is a monitoring setting; a sweep cannot vary it.']);
+  });
+
+  it('refuses specs that are neither a list nor a range, in a sentence naming the field', () => {
+    expect(messages({ lr: 5 })).toEqual(['lr: Give lr a list {"values": [...]} or a range {"low": a, "high": b}, not 5.']);
+    expect(messages({ lr: { low: 1 } })).toEqual(['lr: The range for lr needs numbers "low" and "high".']);
+    expect(messages({ lr: { min: 1, max: 2 } })).toEqual(['lr: lr has unknown keys "min", "max"; give it a list {"values": [...]} or a range {"low": a, "high": b}, with "log": true for a log range.']);
+    expect(messages({ lr: { values: [] } })).toEqual(['lr: The list for lr needs at least one value.']);
+    expect(messages({ lr: { values: [1], low: 2 } })).toEqual(['lr: lr is a list; drop "low" (a list takes only "values").']);
+    expect(messages({ lr: { low: 0.1, high: 1, log: 'yes' } })).toEqual(['lr: The "log" of lr must be true or false.']);
+    expect(searchSpaceSchema.safeParse([1]).error?.issues[0]?.message).toBe('The search space must be an object mapping run-config fields to lists or ranges.');
   });
 
   it('refuses an empty space', () => {
