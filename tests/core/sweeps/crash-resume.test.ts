@@ -13,7 +13,7 @@ describe('a sweep after a crash', () => {
     const p = await diskTrainingProject();
     const config = sweepConfigSchema.parse({
       name: 'crash', datasetId: p.datasetId, method: 'random', trials: 5, parallel: 1, prune: 'none', seed: 11,
-      base: { ...TINY, epochs: 3, checkpointEvery: 1 },
+      base: { ...TINY, epochs: 6, checkpointEvery: 1 },
       space: { lr: { low: 0.1, high: 3, log: true }, hiddenSize: { low: 4, high: 12 } },
     });
 

@@ -30,9 +30,12 @@ export function optunaRead(journal: string, studyName: string): { direction: str
   }
 }
 
-/** A training host that trains on this thread (fast for tiny models). */
+/**
+ * A training host that trains on this thread (fast for tiny models) and passes each epoch's
+ * records on at once (no 100 ms batching), so a test that acts on an epoch acts before the next.
+ */
 export function testHost(fs: FileSystem, maxConcurrent = 1): TrainingHost {
-  return new TrainingHost({ fs, launcher: inProcessLauncher(fs), maxConcurrent, threadsPerRun: 1, kernels: 'ts', onError: () => {} });
+  return new TrainingHost({ fs, launcher: inProcessLauncher(fs), maxConcurrent, threadsPerRun: 1, kernels: 'ts', eventIntervalMs: 0, onError: () => {} });
 }
 
 export type { SweepDetail };

@@ -27,7 +27,7 @@ describe('the sweeps:* handlers', () => {
     const h = createSweepHandlers({ fs: p.fs, host, emit, tasks: inProcessTasks(p.fs) });
     const request = requests['sweeps:create'].request.parse({
       projectDir: p.dir,
-      config: { name: 'h', datasetId: p.datasetId, trials: 3, prune: 'median', base: { ...TINY, epochs: 6 }, space: { hiddenSize: { values: [4, 8] } } },
+      config: { name: 'h', datasetId: p.datasetId, trials: 3, prune: 'median', base: { ...TINY, epochs: 8 }, space: { hiddenSize: { values: [4, 8] } } },
     });
     const created = requests['sweeps:create'].response.parse(await h['sweeps:create'](request));
     expect(created).toMatchObject({ name: 'h', state: 'running', trials: 3, method: 'random', prune: 'median' });
@@ -39,7 +39,7 @@ describe('the sweeps:* handlers', () => {
     const detail = requests['sweeps:get'].response.parse(await h['sweeps:get']({ projectDir: p.dir, sweepId: created.id }));
     expect(detail.trials).toEqual([expect.objectContaining({ number: 0, state: 'FAIL', message: 'Stopped with the sweep before it trained every epoch.' })]);
     expect(detail.journal).toBe(`${p.dir}/sweeps/${created.id}/optuna-journal.log`);
-    expect(detail.config.base).toMatchObject({ hiddenSize: 12, epochs: 6, datasetId: p.datasetId });
+    expect(detail.config.base).toMatchObject({ hiddenSize: 12, epochs: 8, datasetId: p.datasetId });
 
     requests['sweeps:resume'].response.parse(await h['sweeps:resume']({ projectDir: p.dir, sweepId: created.id }));
     await expect(h['sweeps:resume']({ projectDir: p.dir, sweepId: created.id })).rejects.toMatchObject({ code: 'AlreadyRunning' });
