@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { sweepConfigOutSchema, sweepStateSchema, trialDtoSchema, type SweepConfig, type SweepState, type TrialDto } from '../../shared/sweep';
 import type { FileSystem } from '../fs/file-system';
 import { FsError } from '../fs/file-system';
+import { ensureDir } from '../fs/fs-utils';
 import { containedPath, isValidId } from '../store/ids';
 import { readJsonFile, writeJsonAtomic } from '../store/json-file';
 import { SweepError } from './sweep-error';
@@ -46,12 +47,6 @@ export const journalPath = (projectDir: string, id: string): string => join(swee
 export function newSweepId(now: Date): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `sweep-${t}-${randomBytes(3).toString('hex')}`;
-}
-
-async function ensureDir(fs: FileSystem, dir: string): Promise<void> {
-  const st = await fs.stat(dir);
-  if (st?.kind === 'directory') return;
-  await fs.mkdir(dir);
 }
 
 export async function createSweepDir(fs: FileSystem, projectDir: string, record: SweepRecord): Promise<void> {
