@@ -12,6 +12,7 @@ import type { OpenedProject, RecentProject } from '../../src/shared/dto';
 import type { DatasetRecord } from '../../src/shared/datasets';
 import type { GenerateRequest, GenerateResult, MetricRecord, RunDetail, RunState, SampleRecord, ScoreResult } from '../../src/shared/runs';
 import { runDetail, textDataset, vocabularyView } from './fixtures';
+import { memorySweeps, type MemorySweeps } from './memory-sweeps';
 
 export interface MemoryBackend {
   projects: Map<string, OpenedProject>;
@@ -38,12 +39,19 @@ export interface MemoryBackend {
   seedProject(dir: string, content?: { datasets?: DatasetRecord[]; runs?: RunDetail[] }): OpenedProject;
   /** Appends records (and samples) to a run and pushes them as one `runs:update` event. */
   pushMetrics(runId: string, metrics: MetricRecord[], extra?: { state?: RunState; samples?: SampleRecord[]; divergence?: RunDetail['divergence'] }): void;
+  /** Sweeps and `pushTrial` (memory-sweeps.ts). */
+  sweeps: MemorySweeps;
 }
 
 export type Deliver = (channel: string, payload: unknown) => void;
 
 export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {}): { backend: MemoryBackend; handlers: Handlers } {
+  const sweepFake = memorySweeps(
+    (channel, payload) => backend.emit(channel, payload),
+    (projectDir, run) => backend.runs.set(run.run.id, { ...run, projectDir }),
+  );
   const backend: MemoryBackend = {
+    sweeps: sweepFake.sweeps,
     projects: new Map(),
     recent: [],
     pickFolderResult: null,
@@ -204,6 +212,7 @@ export function memoryBackend(deliver: Deliver, overrides: Partial<Handlers> = {
       return run.run;
     },
     'runs:delete': ({ runId }) => ({ deleted: backend.runs.delete(runId) }),
+    ...sweepFake.handlers,
     'generate:text': (req) => backend.generate(req),
     'generate:score': ({ text }) => backend.score(text),
     // 20 ms per update, 50 updates an epoch, 10 % more for validation

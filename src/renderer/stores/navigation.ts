@@ -9,7 +9,9 @@ export type Screen =
   | { name: 'run'; runId: string }
   | { name: 'forecast'; runId: string }
   | { name: 'compare'; runIds?: string[] }
-  | { name: 'generate'; runId?: string };
+  | { name: 'generate'; runId?: string }
+  | { name: 'sweep-setup' }
+  | { name: 'sweep'; sweepId: string };
 
 const OVERVIEW: Screen = { name: 'overview' };
 

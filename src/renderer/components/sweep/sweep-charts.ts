@@ -76,11 +76,12 @@ export function parallelOption(params: readonly SpaceParam[], trials: readonly T
   const objectiveAxis = { dim: params.length, name: OBJECTIVE_LABEL, nameLocation: 'end', type: hi / lo > 20 && lo > 0 ? 'log' : 'value', scale: true, ...axisStyle(theme), axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } };
   const data = done.map((t) => ({
     name: `trial ${t.number}`,
+    trial: t.number,
     value: [...params.map((p) => axisValue(p, t.params[p.field])), t.value],
     lineStyle: t.number === bestNumber ? { color: colors.best, width: 3, opacity: 1 } : { color: mix(colors.good, colors.bad, rank(t.value as number, lo, hi)), width: 1.4, opacity: 0.75 },
   }));
   // the best trial drawn last, on top
-  data.sort((a, b) => (a.name === `trial ${bestNumber}` ? 1 : 0) - (b.name === `trial ${bestNumber}` ? 1 : 0));
+  data.sort((a, b) => Number(a.trial === bestNumber) - Number(b.trial === bestNumber));
   return {
     animation: false,
     backgroundColor: 'transparent',
