@@ -150,6 +150,16 @@ describe('sweep view', () => {
     expect(w.find('[aria-labelledby="sb-sweeps"]').text()).toContain('4/12');
   });
 
+  it('counts a grid sweep to the size of its grid when N is larger', async () => {
+    const { w } = await openSetup();
+    await w.find('input[name="sw-method"][value="grid"]').setValue(true);
+    await setMode(w, 'lr', 'list');
+    await w.find('#sw-lr-values').setValue('0.5, 1');
+    await w.find('[data-testid="start-sweep"]').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="sweep-progress"]').text()).toBe('0 of 6 trials ended · 0 running');
+  });
+
   it('waits for three completed trials before it shows importance, and says so', async () => {
     const { w, backend } = await startSweep();
     backend.sweeps.pushTrial('sweep-1', { number: 0, params: { lr: 1, hiddenSize: 32 }, state: 'COMPLETE', value: 8, intermediate: curve(8), runId: 'run-t0' });

@@ -1,0 +1,92 @@
+/**
+ * The sweep flow of the GUI in real Chromium over the real core: a small random sweep of tiny GRUs
+ * with ASHA is set up in the form, its trials stream into the sweep view (progress, parallel
+ * coordinates, importance, learning curves, table), the table filters to the best trials, and a
+ * trial opens as a normal run. Screenshots: docs/screenshots/sweep-*.png with UPDATE_SCREENSHOTS=1.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { generateDemoCorpus } from '../../src/core/demo/demo-corpus';
+import { publishShot, type Session } from './harness';
+import { openFreshProject } from './fresh-project';
+import type { RealBackend } from './real-handlers';
+
+let session: Session | null = null;
+let backend: RealBackend | null = null;
+afterEach(async () => {
+  await backend?.shutdown();
+  await session?.close();
+  session = null;
+  backend = null;
+});
+
+const TRIALS = 8;
+
+async function points(page: Page, label: string | RegExp): Promise<number> {
+  return Number((await page.getByRole('img', { name: label }).first().getAttribute('data-points')) ?? '0');
+}
+
+async function ended(page: Page): Promise<number> {
+  const text = (await page.getByTestId('sweep-progress').textContent()) ?? '';
+  return Number(/^(\d+) of/.exec(text)?.[1] ?? '0');
+}
+
+describe('sweeps in the GUI', () => {
+  it('sets up a small ASHA sweep, streams its trials into the views, filters the best and opens a trial as a run', async () => {
+    const fresh = await openFreshProject('sweeps');
+    ({ session, backend } = fresh);
+    const { page, home, setPick } = fresh;
+    const corpus = join(home, 'notebook.txt');
+    writeFileSync(corpus, generateDemoCorpus(7, 20_000));
+    setPick(corpus);
+    await page.getByRole('button', { name: /Import dataset/ }).first().click();
+    await page.getByRole('heading', { name: 'notebook.txt' }).waitFor();
+
+    await page.getByRole('button', { name: 'New sweep' }).click();
+    await page.getByRole('heading', { name: 'New sweep' }).waitFor();
+    await page.locator('#sw-name').fill('gru lr × width');
+    await page.locator('#sw-trials').fill(String(TRIALS));
+    await page.locator('#sw-parallel').fill('2');
+    await page.getByRole('radio', { name: 'ASHA' }).check();
+    // tiny trials: 3 epochs (ASHA rungs at 1 and 3) over 4,000 characters
+    for (const [field, value] of Object.entries({ maxTokens: '4000', epochs: '3', numSteps: '16', batchSize: '16' })) await page.locator(`#sw-${field}-fixed`).fill(value);
+    await page.locator('#sw-hiddenSize-values').fill('8, 16, 32');
+    await page.locator('#sw-lr-low').fill('0.2');
+    await page.locator('#sw-lr-high').fill('8');
+    await publishShot(session, 'sweep-setup');
+    await page.getByTestId('start-sweep').click();
+
+    await page.getByRole('heading', { name: 'gru lr × width' }).waitFor();
+    await expect.poll(() => ended(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByRole('img', { name: /Parallel coordinates/ }).waitFor();
+    await publishShot(session, 'sweep-live');
+
+    await expect.poll(() => ended(page), { timeout: 180_000 }).toBe(TRIALS);
+    await page.locator('.progress-line .state', { hasText: 'done' }).waitFor();
+    expect(await points(page, /Parallel coordinates/)).toBeGreaterThan(0);
+    expect(await points(page, 'Validation perplexity per epoch of every trial')).toBeGreaterThanOrEqual(TRIALS);
+    await page.getByTestId('best-value').waitFor();
+    const rows = page.locator('.trials tbody tr');
+    expect(await rows.count()).toBe(TRIALS);
+    const states = await page.locator('.trials tbody .state').allTextContents();
+    expect(states.every((s) => s === 'complete' || s === 'pruned')).toBe(true);
+    await page.locator('main').evaluate((m) => m.scrollTo({ top: 0 }));
+    await publishShot(session, 'sweep-view');
+
+    // best 25 %: the ⌈25 % · n⌉ trials with the smallest value, the best one first
+    const valued = (await page.locator('.trials tbody td.value').allTextContents()).filter((v) => v !== '—').length;
+    await page.getByTestId('best-percent').fill('25');
+    await expect.poll(() => rows.count()).toBe(Math.ceil(valued / 4));
+    const bestNumber = (await page.locator('#sw-best').textContent())!.replace(/\D+/g, '');
+    expect(await rows.first().getAttribute('data-trial')).toBe(bestNumber);
+    await page.locator('.trials').scrollIntoViewIfNeeded();
+    await publishShot(session, 'sweep-table');
+
+    await page.getByRole('button', { name: `Open trial ${bestNumber} as a run` }).click();
+    await page.locator('[data-testid="run-state"][data-state="done"]').waitFor();
+    await page.getByRole('heading', { name: `gru lr × width #${bestNumber}` }).waitFor();
+    expect(await points(page, 'Perplexity chart')).toBeGreaterThan(0);
+  });
+});
