@@ -22,7 +22,7 @@ afterEach(async () => {
   backend = null;
 });
 
-const TRIALS = 8;
+const TRIALS = 12;
 
 async function points(page: Page, label: string | RegExp): Promise<number> {
   return Number((await page.getByRole('img', { name: label }).first().getAttribute('data-points')) ?? '0');
@@ -65,15 +65,19 @@ describe('sweeps in the GUI', () => {
 
     await expect.poll(() => ended(page), { timeout: 180_000 }).toBe(TRIALS);
     await page.locator('.progress-line .state', { hasText: 'done' }).waitFor();
-    expect(await points(page, /Parallel coordinates/)).toBeGreaterThan(0);
-    expect(await points(page, 'Validation perplexity per epoch of every trial')).toBeGreaterThanOrEqual(TRIALS);
+    // charts redraw while on screen: a tall window shows the parallel coordinates, importance and curves at once
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.locator('main').evaluate((m) => m.scrollTo({ top: 0 }));
+    await expect.poll(() => points(page, /Parallel coordinates/)).toBeGreaterThan(0);
+    await expect.poll(() => points(page, 'Validation perplexity per epoch of every trial')).toBeGreaterThanOrEqual(TRIALS);
+    await page.getByRole('img', { name: /^Parameter importance: / }).waitFor();
     await page.getByTestId('best-value').waitFor();
     const rows = page.locator('.trials tbody tr');
     expect(await rows.count()).toBe(TRIALS);
     const states = await page.locator('.trials tbody .state').allTextContents();
     expect(states.every((s) => s === 'complete' || s === 'pruned')).toBe(true);
-    await page.locator('main').evaluate((m) => m.scrollTo({ top: 0 }));
     await publishShot(session, 'sweep-view');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // best 25 %: the ⌈25 % · n⌉ trials with the smallest value, the best one first
     const valued = (await page.locator('.trials tbody td.value').allTextContents()).filter((v) => v !== '—').length;
@@ -87,6 +91,6 @@ describe('sweeps in the GUI', () => {
     await page.getByRole('button', { name: `Open trial ${bestNumber} as a run` }).click();
     await page.locator('[data-testid="run-state"][data-state="done"]').waitFor();
     await page.getByRole('heading', { name: `gru lr × width #${bestNumber}` }).waitFor();
-    expect(await points(page, 'Perplexity chart')).toBeGreaterThan(0);
+    await expect.poll(() => points(page, 'Perplexity chart')).toBeGreaterThan(0);
   });
 });

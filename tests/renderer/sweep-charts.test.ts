@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curvesOption, importanceOption, lastIntermediate, mix, parallelOption, scatterOption, type SweepColors } from '../../src/renderer/components/sweep/sweep-charts';
+import { curvesOption, importanceOption, lastIntermediate, mix, parallelOption, scatterOption, trialValue, type SweepColors } from '../../src/renderer/components/sweep/sweep-charts';
 import type { SpaceParam, TrialDto } from '../../src/shared/sweep';
 
 const theme = { text: '#111111', muted: '#777777', grid: '#dddddd', panel: '#ffffff' };
@@ -35,11 +35,13 @@ describe('sweep charts', () => {
       [3, 'value', 'val. perplexity'],
     ]);
     const data = series(o)[0]!['data'] as Array<{ trial: number; value: unknown[]; lineStyle: Obj }>;
-    // completed trials only, the best drawn last and highlighted
-    expect(data.map((d) => d.trial)).toEqual([0, 2]);
-    expect(data[1]!.value).toEqual([1, 64, 'lstm', 5]);
-    expect(data[1]!.lineStyle).toMatchObject({ color: colors.best, width: 3 });
-    expect(data[0]!.lineStyle['color']).toBe(colors.bad);
+    // the running trial has no value yet; the pruned one lies underneath, dashed, at the value it was stopped at; the best on top
+    expect(data.map((d) => d.trial)).toEqual([1, 0, 2]);
+    expect(data[0]!.value).toEqual([8, 200, 'lstm', 20]);
+    expect(data[0]!.lineStyle).toMatchObject({ color: colors.pruned, type: 'dashed' });
+    expect(data[2]!.value).toEqual([1, 64, 'lstm', 5]);
+    expect(data[2]!.lineStyle).toMatchObject({ color: colors.best, width: 3 });
+    expect(data[1]!.lineStyle['color']).toBe(colors.bad);
   });
 
   it('uses a log objective axis when the values span more than a factor of 20', () => {
@@ -73,6 +75,14 @@ describe('sweep charts', () => {
     const o = importanceOption([{ name: 'lr', importance: 0.7 }, { name: 'cell', importance: 0.3 }], theme, '#2f6fde');
     expect((o['yAxis'] as Obj)['data']).toEqual(['Cell', 'Learning rate']);
     expect(series(o)[0]!['data']).toEqual([0.3, 0.7]);
+  });
+
+  it('compares a pruned trial by the value it was stopped at, and a running or failed one by none', () => {
+    expect(trialValue(trials[1]!)).toBe(20);
+    expect(trialValue({ ...trials[1]!, value: 19.5 })).toBe(19.5);
+    expect(trialValue(trials[2]!)).toBe(5);
+    expect(trialValue(trials[3]!)).toBeNull();
+    expect(trialValue(trial(8, 'FAIL', null, [30], {}))).toBeNull();
   });
 
   it('reads the last reported value and mixes colours', () => {

@@ -160,11 +160,11 @@ describe('sweep view', () => {
     expect(w.find('[data-testid="sweep-progress"]').text()).toBe('0 of 6 trials ended · 0 running');
   });
 
-  it('waits for three completed trials before it shows importance, and says so', async () => {
+  it('waits for three trials with a value before it shows importance, and says so', async () => {
     const { w, backend } = await startSweep();
     backend.sweeps.pushTrial('sweep-1', { number: 0, params: { lr: 1, hiddenSize: 32 }, state: 'COMPLETE', value: 8, intermediate: curve(8), runId: 'run-t0' });
     await flushPromises();
-    expect(w.find('[aria-labelledby="sw-importance"]').text()).toContain('Needs at least 3 completed trials (1 so far).');
+    expect(w.find('[aria-labelledby="sw-importance"]').text()).toContain('Needs at least 3 trials that completed or were pruned (1 so far).');
     expect(w.find('[aria-labelledby="sw-curves"]').text()).not.toContain('Appears when a trial reports');
   });
 

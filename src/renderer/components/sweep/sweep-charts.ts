@@ -67,21 +67,40 @@ function paramAxis(p: SpaceParam, dim: number, theme: ChartTheme): Record<string
 
 const axisValue = (p: SpaceParam, v: ParamValue | undefined): string | number | null => (v === undefined ? null : p.kind === 'categorical' ? String(v) : Number(v));
 
-/** Parallel coordinates of the completed trials: one axis per parameter, the objective last; colour by objective. */
+/**
+ * The value a trial is compared by: a completed trial's objective, or for a pruned one the value it
+ * was stopped at (the runner reports its last intermediate value; older records may leave it null).
+ */
+export function trialValue(t: TrialDto): number | null {
+  if (t.state === 'COMPLETE') return typeof t.value === 'number' && Number.isFinite(t.value) ? t.value : null;
+  if (t.state === 'PRUNED') return typeof t.value === 'number' && Number.isFinite(t.value) ? t.value : lastIntermediate(t);
+  return null;
+}
+
+/**
+ * Parallel coordinates: one line per completed trial coloured by its value, the best highlighted
+ * and on top; pruned trials dimmed and dashed at the value they were stopped at (with ASHA most
+ * trials are pruned, and their lines show where the search went).
+ */
 export function parallelOption(params: readonly SpaceParam[], trials: readonly TrialDto[], bestNumber: number | null, theme: ChartTheme, colors: SweepColors): Record<string, unknown> {
-  const done = completed(trials);
-  const values = done.map((t) => t.value as number);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const objectiveAxis = { dim: params.length, name: OBJECTIVE_LABEL, nameLocation: 'end', type: hi / lo > 20 && lo > 0 ? 'log' : 'value', scale: true, ...axisStyle(theme), axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } };
-  const data = done.map((t) => ({
-    name: `trial ${t.number}`,
-    trial: t.number,
-    value: [...params.map((p) => axisValue(p, t.params[p.field])), t.value],
-    lineStyle: t.number === bestNumber ? { color: colors.best, width: 3, opacity: 1 } : { color: mix(colors.good, colors.bad, rank(t.value as number, lo, hi)), width: 1.4, opacity: 0.75 },
-  }));
-  // the best trial drawn last, on top
-  data.sort((a, b) => Number(a.trial === bestNumber) - Number(b.trial === bestNumber));
+  const shown = trials.flatMap((t) => {
+    const v = trialValue(t);
+    return v === null ? [] : [{ t, v }];
+  });
+  const doneValues = shown.filter((s) => s.t.state === 'COMPLETE').map((s) => s.v);
+  const all = shown.map((s) => s.v);
+  const lo = Math.min(...doneValues);
+  const hi = Math.max(...doneValues);
+  const objectiveAxis = { dim: params.length, name: OBJECTIVE_LABEL, nameLocation: 'end', type: Math.max(...all) / Math.min(...all) > 20 && Math.min(...all) > 0 ? 'log' : 'value', scale: true, ...axisStyle(theme), axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } };
+  const style = (t: TrialDto, v: number) =>
+    t.number === bestNumber ? { color: colors.best, width: 3, opacity: 1 }
+    : t.state === 'PRUNED' ? { color: colors.pruned, width: 1, opacity: 0.3, type: 'dashed' }
+    : { color: mix(colors.good, colors.bad, rank(v, lo, hi)), width: 1.4, opacity: 0.8 };
+  const layer = (t: TrialDto) => (t.number === bestNumber ? 2 : t.state === 'COMPLETE' ? 1 : 0);
+  const data = shown
+    .map(({ t, v }) => ({ name: `trial ${t.number}${t.state === 'PRUNED' ? ' (pruned)' : ''}`, trial: t.number, value: [...params.map((p) => axisValue(p, t.params[p.field])), v], lineStyle: style(t, v) }))
+    // pruned lines underneath, the best drawn last, on top
+    .sort((a, b) => layer(trials.find((t) => t.number === a.trial)!) - layer(trials.find((t) => t.number === b.trial)!) || a.trial - b.trial);
   return {
     animation: false,
     backgroundColor: 'transparent',
@@ -113,7 +132,7 @@ export function scatterOption(p: SpaceParam, trials: readonly TrialDto[], bestNu
   const point = (t: TrialDto, y: number) => ({ value: [axisValue(p, t.params[p.field]), y], name: `trial ${t.number}`, trial: t.number });
   const done = completed(trials);
   const pruned = trials.flatMap((t) => {
-    const y = t.state === 'PRUNED' ? lastIntermediate(t) : null;
+    const y = t.state === 'PRUNED' ? trialValue(t) : null;
     return y === null ? [] : [point(t, y)];
   });
   const xAxis =
