@@ -28,6 +28,8 @@ async function points(page: Page, label: string | RegExp): Promise<number> {
   return Number((await page.getByRole('img', { name: label }).first().getAttribute('data-points')) ?? '0');
 }
 
+const bestNumberOf = (heading: string | null): string => (heading ?? '').replace(/\D+/g, '');
+
 async function ended(page: Page): Promise<number> {
   const text = (await page.getByTestId('sweep-progress').textContent()) ?? '';
   return Number(/^(\d+) of/.exec(text)?.[1] ?? '0');
@@ -55,7 +57,10 @@ describe('sweeps in the GUI', () => {
     await page.locator('#sw-hiddenSize-values').fill('8, 16, 32');
     await page.locator('#sw-lr-low').fill('0.2');
     await page.locator('#sw-lr-high').fill('8');
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    await page.locator('main').evaluate((m) => m.scrollTo({ top: 0 }));
     await publishShot(session, 'sweep-setup');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByTestId('start-sweep').click();
 
     await page.getByRole('heading', { name: 'gru lr × width' }).waitFor();
@@ -73,17 +78,35 @@ describe('sweeps in the GUI', () => {
     await page.getByRole('img', { name: /^Parameter importance: / }).waitFor();
     await page.getByTestId('best-value').waitFor();
     const rows = page.locator('.trials tbody tr');
+    const bestNumber = bestNumberOf(await page.locator('#sw-best').textContent());
     expect(await rows.count()).toBe(TRIALS);
     const states = await page.locator('.trials tbody .state').allTextContents();
     expect(states.every((s) => s === 'complete' || s === 'pruned')).toBe(true);
     await publishShot(session, 'sweep-view');
+
+    // brushing the upper half of the objective axis (the worse trials) filters the table to them
+    const chart = (await page.getByRole('img', { name: /Parallel coordinates/ }).boundingBox())!;
+    const axisX = chart.x + chart.width - 90;
+    const [top, bottom] = [chart.y + 36, chart.y + chart.height - 28];
+    await page.mouse.move(axisX, top + 2);
+    await page.mouse.down();
+    await page.mouse.move(axisX, (top + bottom) / 2, { steps: 8 });
+    await page.mouse.up();
+    const brushed = page.getByText(/selected on the parallel-coordinates axes/);
+    await brushed.waitFor();
+    const selected = Number(/Showing the (\d+) trial/.exec((await brushed.textContent()) ?? '')?.[1]);
+    expect(selected).toBeGreaterThan(0);
+    expect(selected).toBeLessThan(TRIALS);
+    expect(await rows.count()).toBe(selected);
+    expect(await page.locator(`.trials tbody tr[data-trial="${bestNumber}"]`).count()).toBe(0);
+    await page.getByRole('button', { name: 'Show all' }).click();
+    await expect.poll(() => rows.count()).toBe(TRIALS);
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // best 25 %: the ⌈25 % · n⌉ trials with the smallest value, the best one first
     const valued = (await page.locator('.trials tbody td.value').allTextContents()).filter((v) => v !== '—').length;
     await page.getByTestId('best-percent').fill('25');
     await expect.poll(() => rows.count()).toBe(Math.ceil(valued / 4));
-    const bestNumber = (await page.locator('#sw-best').textContent())!.replace(/\D+/g, '');
     expect(await rows.first().getAttribute('data-trial')).toBe(bestNumber);
     await page.locator('.trials').scrollIntoViewIfNeeded();
     await publishShot(session, 'sweep-table');
