@@ -6,6 +6,7 @@ import { closeApp, DIR, openApp } from './app-harness';
 import { textDataset } from './fixtures';
 import { sweepConfigSchema, type TrialDto } from '../../src/shared/sweep';
 import type { MemoryBackend } from './memory-backend';
+import { AppError } from '../../src/shared/errors';
 
 afterEach(closeApp);
 
@@ -31,6 +32,11 @@ describe('sidebar', () => {
     await flushPromises();
     expect(stores.useNavigation().screen).toEqual({ name: 'sweep-setup' });
     expect(w.find('h1').text()).toBe('New sweep');
+  });
+
+  it('says in plain words when the sweeps cannot be listed', async () => {
+    const { w } = await openApp({ datasets: [textDataset('tm')] }, { overrides: { 'sweeps:list': () => { throw new AppError('CorruptSweep', 'The sweep file sweeps/s1/sweep.json is damaged (bad JSON); the sweep cannot be opened.'); } } });
+    expect(w.find('[aria-labelledby="sb-sweeps"] [role="alert"]').text()).toBe('The sweeps could not be listed: The sweep file sweeps/s1/sweep.json is damaged (bad JSON); the sweep cannot be opened.');
   });
 
   it('asks for a dataset first when the project has none', async () => {
@@ -91,6 +97,16 @@ describe('new sweep form', () => {
     await setMode(w, 'cell', 'list');
     await row(w, 'cell').findAll('input[type="checkbox"]')[0]!.setValue(true);
     expect(row(w, 'nonlinearity').exists()).toBe(true);
+  });
+
+  it('keeps the form and says why when the sweep cannot start', async () => {
+    const { w } = await openApp({ datasets: [textDataset('tm')] }, { overrides: { 'sweeps:create': () => { throw new AppError('ReadOnly', 'This project is open read-only in another window.'); } } });
+    await w.find('button[aria-label="New sweep"]').trigger('click');
+    await flushPromises();
+    await w.find('[data-testid="start-sweep"]').trigger('click');
+    await flushPromises();
+    expect(w.find('h1').text()).toBe('New sweep');
+    expect(document.body.textContent).toContain('Could not start the sweep: This project is open read-only in another window.');
   });
 
   it('creates a sweep whose config validates against the shared schema and opens its view', async () => {
