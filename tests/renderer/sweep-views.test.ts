@@ -166,6 +166,31 @@ describe('sweep view', () => {
     expect(w.find('[aria-labelledby="sb-sweeps"]').text()).toContain('4/12');
   });
 
+  it('redraws its charts when a trial reports an epoch', async () => {
+    const { w, backend } = await startSweep();
+    await streamTrials(backend);
+    const chart = () => w.find('metric-chart-stub[label="Validation perplexity per epoch of every trial"]');
+    const before = Number(chart().attributes('version'));
+    backend.sweeps.pushTrial('sweep-1', { number: 4, intermediate: curve(13, 10) });
+    await flushPromises();
+    expect(Number(chart().attributes('version'))).toBeGreaterThan(before);
+    expect(w.findAll('metric-chart-stub').map((c) => c.attributes('label'))).toEqual([
+      'Parallel coordinates of the trials: one axis per swept parameter, validation perplexity last',
+      expect.stringMatching(/^Parameter importance: /),
+      'Validation perplexity per epoch of every trial',
+      'Validation perplexity against Hidden size',
+      'Validation perplexity against Learning rate',
+    ]);
+  });
+
+  it('moves focus to the first field that needs fixing when Start is pressed', async () => {
+    const { w } = await openSetup();
+    await w.find('#sw-hiddenSize-values').setValue('');
+    await w.find('[data-testid="start-sweep"]').trigger('click');
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(document.activeElement?.id).toBe('sw-hiddenSize-values');
+  });
+
   it('counts a grid sweep to the size of its grid when N is larger', async () => {
     const { w } = await openSetup();
     await w.find('input[name="sw-method"][value="grid"]').setValue(true);
