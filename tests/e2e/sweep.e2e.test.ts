@@ -81,6 +81,8 @@ describe('sweeps in the GUI', () => {
     const bestNumber = bestNumberOf(await page.locator('#sw-best').textContent());
     expect(await rows.count()).toBe(TRIALS);
     const states = await page.locator('.trials tbody .state').allTextContents();
+    const failures = await page.locator('.trials tbody .state.FAIL').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+    expect(failures).toEqual([]);
     expect(states.every((s) => s === 'complete' || s === 'pruned')).toBe(true);
     await publishShot(session, 'sweep-view');
 

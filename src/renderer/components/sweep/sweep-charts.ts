@@ -91,7 +91,9 @@ export function parallelOption(params: readonly SpaceParam[], trials: readonly T
   const all = shown.map((s) => s.v);
   const lo = Math.min(...doneValues);
   const hi = Math.max(...doneValues);
-  const objectiveAxis = { dim: params.length, name: OBJECTIVE_LABEL, nameLocation: 'end', type: Math.max(...all) / Math.min(...all) > 20 && Math.min(...all) > 0 ? 'log' : 'value', scale: true, ...axisStyle(theme), axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } };
+  const logObjective = Math.max(...all) / Math.min(...all) > 20 && Math.min(...all) > 0;
+  // a linear axis keeps ECharts' own labels: they carry the digits a narrow range needs (16.915, 16.92, …)
+  const objectiveAxis = { dim: params.length, name: OBJECTIVE_LABEL, nameLocation: 'end', type: logObjective ? 'log' : 'value', scale: true, ...axisStyle(theme), axisLabel: logObjective ? { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } : axisStyle(theme).axisLabel };
   const style = (t: TrialDto, v: number) =>
     t.number === bestNumber ? { color: colors.best, width: 3, opacity: 1 }
     : t.state === 'PRUNED' ? { color: colors.pruned, width: 1, opacity: 0.3, type: 'dashed' }
@@ -147,7 +149,7 @@ export function scatterOption(p: SpaceParam, trials: readonly TrialDto[], bestNu
     legend: { top: 0, right: 4, data: ['complete', 'pruned'], textStyle: { color: theme.muted, fontSize: 11 }, itemWidth: 10, itemHeight: 8 },
     tooltip: { ...tooltip(theme), trigger: 'item', formatter: (d: { name: string; value: [unknown, number] }) => `${d.name}<br>${paramLabel(p.field)} ${String(d.value[0])}<br>${OBJECTIVE_LABEL} ${formatNumber(d.value[1])}` },
     xAxis: { ...axisStyle(theme), ...xAxis, name: paramLabel(p.field), nameLocation: 'middle', nameGap: 24 },
-    yAxis: { type: 'value', scale: true, ...axisStyle(theme), axisLabel: { ...axisStyle(theme).axisLabel, formatter: (v: number) => formatNumber(v) } },
+    yAxis: { type: 'value', scale: true, ...axisStyle(theme) },
     series: [
       { id: 'complete', name: 'complete', type: 'scatter', data: done.map((t) => ({ ...point(t, t.value as number), itemStyle: t.number === bestNumber ? { color: colors.best, borderColor: colors.best } : undefined, symbolSize: t.number === bestNumber ? 12 : 8 })), itemStyle: { color: colors.good } },
       { id: 'pruned', name: 'pruned', type: 'scatter', data: pruned, symbolSize: 7, itemStyle: { color: 'transparent', borderColor: colors.pruned, borderWidth: 1.2 } },
