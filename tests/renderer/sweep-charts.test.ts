@@ -34,6 +34,8 @@ describe('sweep charts', () => {
       [2, 'category', 'Cell'],
       [3, 'value', 'val. perplexity'],
     ]);
+    // a linear objective axis keeps ECharts' labels, which show the digits a narrow range needs
+    expect((axes[3]!['axisLabel'] as Obj)['formatter']).toBeUndefined();
     const data = series(o)[0]!['data'] as Array<{ trial: number; value: unknown[]; lineStyle: Obj }>;
     // the running trial has no value yet; the pruned one lies underneath, dashed, at the value it was stopped at; the best on top
     expect(data.map((d) => d.trial)).toEqual([1, 0, 2]);
