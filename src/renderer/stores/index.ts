@@ -11,6 +11,7 @@ import { defineDatasetsStore } from './datasets';
 import { defineRunsStore } from './runs';
 import { defineGenerateStore } from './generate';
 import { defineForecastStore } from './forecast';
+import { defineInspectStore } from './inspect';
 
 export function createStores(bridge: Bridge) {
   const useProjects = defineProjectsStore(bridge);
@@ -26,6 +27,7 @@ export function createStores(bridge: Bridge) {
     useRuns,
     useForecast: defineForecastStore(bridge, useProjects, useRuns, useToasts),
     useGenerate: defineGenerateStore(bridge, useProjects),
+    useInspect: defineInspectStore(bridge, useProjects),
   };
 }
 

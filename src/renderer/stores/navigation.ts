@@ -9,7 +9,8 @@ export type Screen =
   | { name: 'run'; runId: string }
   | { name: 'forecast'; runId: string }
   | { name: 'compare'; runIds?: string[] }
-  | { name: 'generate'; runId?: string };
+  | { name: 'generate'; runId?: string }
+  | { name: 'inspect'; runId?: string };
 
 const OVERVIEW: Screen = { name: 'overview' };
 

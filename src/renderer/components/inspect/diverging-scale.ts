@@ -30,6 +30,12 @@ export function cssColor(s: number): string {
   return `rgb(${r}, ${g}, ${b})`;
 }
 
+/** A lighter version for backgrounds behind text, so dark characters stay readable at both ends. */
+export function textColor(s: number): string {
+  const [r, g, b] = scaleRgb(s).map((c) => Math.round(255 - (255 - c) * 0.7));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
 /** The table of packed pixels for ImageData's Uint32 view (byte order R, G, B, A in memory). */
 export function colourTable(): Uint32Array {
   const bytes = new Uint8ClampedArray(LUT_SIZE * 4);
