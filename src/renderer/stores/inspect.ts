@@ -4,6 +4,7 @@ import type { Bridge } from '../bridge';
 import type { CorpusMatch, InspectChunk, InspectDone, InspectMatches, InspectSource, SaliencyResult, SaturationResult } from '../../shared/inspect';
 import { addChunk, newInspection, type Inspection } from '../components/inspect/inspection-buffer';
 import { plainError } from '../lib/plain-errors';
+import { BridgeError } from '../bridge';
 import type { ProjectsStore } from './projects';
 
 /** Which weights, and which text. */
@@ -76,7 +77,7 @@ export function defineInspectStore(bridge: Bridge, useProjects: () => ProjectsSt
     }
     function finish(done: InspectDone): void {
       status.value = done.status;
-      if (done.status === 'failed') error.value = done.error ? plainError(done.error) : 'The inspection failed.';
+      if (done.status === 'failed') error.value = done.error ? plainError(new BridgeError(done.error)) : 'The inspection failed.';
       jobId = null;
       version.value++;
     }
@@ -222,7 +223,7 @@ export function defineInspectStore(bridge: Bridge, useProjects: () => ProjectsSt
     function finishMatch(done: InspectDone): void {
       matchJob = null;
       matchStatus.value = done.status;
-      if (done.status === 'failed') matchError.value = done.error ? plainError(done.error) : 'Finding matches failed.';
+      if (done.status === 'failed') matchError.value = done.error ? plainError(new BridgeError(done.error)) : 'Finding matches failed.';
     }
     async function cancelMatch(): Promise<void> {
       const id = matchJob;
