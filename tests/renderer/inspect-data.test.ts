@@ -49,5 +49,7 @@ describe('saliency bars', () => {
     const bars = saliencyBars(['a', 'b', 'c', 'd'], [5, -1, 2, -0.5], 3);
     expect(bars.map((b) => [b.step, b.height])).toEqual([[1, 0.5], [2, 1], [3, 0.25]]);
     expect(saliencyBars(['a'], [0])[0]!.height).toBe(0);
+    // a saliency that starts later in the text keeps the tokens' own step numbers
+    expect(saliencyBars(['x', 'y'], [1, 2], 80, 1000).map((b) => b.step)).toEqual([1000, 1001]);
   });
 });

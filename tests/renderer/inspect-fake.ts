@@ -102,7 +102,7 @@ export function inspectFake(emit: () => EmitEvent, options: InspectFakeOptions =
     },
     'inspect:saliency': ({ step, target }) => {
       const tokens = corpus.slice(0, step + 1).split('');
-      return { checkpoint: 'step-100', step, target: target ?? 'e', probability: 0.42, tokens, saliency: tokens.map((_, t) => (t % 3 === 0 ? -1 : 1) * (t + 1) / 10) };
+      return { checkpoint: 'step-100', step, target: target ?? 'e', probability: 0.42, from: 0, tokens, saliency: tokens.map((_, t) => (t % 3 === 0 ? -1 : 1) * (t + 1) / 10) };
     },
     'inspect:saturation': ({ tokens }) => ({
       checkpoint: 'step-100', cell, tokens: tokens ?? 2000,

@@ -7,13 +7,13 @@ export interface SaliencyBar {
   height: number;
 }
 
-/** The last `max` tokens up to the prediction's step (the nearest matter most and fit on screen). */
-export function saliencyBars(tokens: readonly string[], saliency: readonly number[], max = 80): SaliencyBar[] {
+/** The last `max` tokens up to the prediction's step (the nearest matter most and fit on screen); `first` is the step of tokens[0]. */
+export function saliencyBars(tokens: readonly string[], saliency: readonly number[], max = 80, first = 0): SaliencyBar[] {
   const n = Math.min(tokens.length, saliency.length);
   const from = Math.max(0, n - max);
   let top = 0;
   for (let t = from; t < n; t++) top = Math.max(top, Math.abs(saliency[t]!));
   const out: SaliencyBar[] = [];
-  for (let t = from; t < n; t++) out.push({ step: t, token: tokens[t]!, value: saliency[t]!, height: top > 0 ? Math.abs(saliency[t]!) / top : 0 });
+  for (let t = from; t < n; t++) out.push({ step: first + t, token: tokens[t]!, value: saliency[t]!, height: top > 0 ? Math.abs(saliency[t]!) / top : 0 });
   return out;
 }
