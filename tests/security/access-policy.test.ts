@@ -82,6 +82,12 @@ const SAMPLES: Record<RequestChannel, unknown[]> = {
     { projectDir: OPEN, jsonPath: JSON_EXPORT },
   ],
   'shell:openExternal': [{ url: 'https://d2l.ai/' }],
+  'inspect:start': [{ ...runRef, checkpoint: null, jobId: 'j1', source: { kind: 'text', text: 'the' } }],
+  'inspect:cancel': [{ jobId: 'j1' }],
+  'inspect:saliency': [{ ...runRef, checkpoint: null, source: { kind: 'dataset', start: 0, count: 10 }, step: 3, target: null }],
+  'inspect:saturation': [{ ...runRef, checkpoint: null, tokens: 100 }],
+  'inspect:select': [{ ...runRef, checkpoint: null, source: { kind: 'text', text: 'the' }, layer: 0, from: 0, to: 2, threshold: 0.5 }],
+  'inspect:match': [{ ...runRef, checkpoint: null, jobId: 'j2', layer: 0, units: [1], threshold: 0.5, length: 2 }],
 };
 
 const opened = (dir: string) => ({ project: { dir, name: 'p', created: '2026-01-01T00:00:00.000Z', formatVersion: 1 }, datasets: [], runs: [], problems: [] });
