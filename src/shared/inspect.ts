@@ -25,6 +25,11 @@ export const MAX_MATCH_TOKENS = 2_000_000;
 export const DEFAULT_MATCH_TOKENS = 200_000;
 export const MATCH_TOP = 50;
 export const MAX_TOP_K = 20;
+/**
+ * Saliency backpropagates through at most this many tokens before the prediction: earlier tokens
+ * only set the state the window starts from (as truncated BPTT does) and get no value.
+ */
+export const MAX_SALIENCY_STEPS = 1024;
 /** A gate is saturated left below this value and right above `SATURATION_RIGHT` (Karpathy et al.). */
 export const SATURATION_LEFT = 0.1;
 export const SATURATION_RIGHT = 0.9;
@@ -116,7 +121,7 @@ export const inspectDoneSchema = z.object({
 export type InspectDone = z.infer<typeof inspectDoneSchema>;
 
 /**
- * Gradient × input of every token 0…step for log p(target | tokens 0…step): for one-hot input the
+ * Gradient × input of each token from…step for log p(target | tokens 0…step): for one-hot input the
  * gradient of the active component, for an embedding Σ grad · embedding row. `target` null means
  * the token that follows `step` in the source (or, at its end, the most probable one).
  */
@@ -130,8 +135,11 @@ export const saliencyResultSchema = z.object({
   target: z.string(),
   /** p(target | tokens 0…step). */
   probability: z.number(),
+  /** Index of the first token that has a value: max(0, step + 1 − MAX_SALIENCY_STEPS). */
+  from: z.number().int().nonnegative(),
+  /** Tokens from…step. */
   tokens: z.array(z.string()),
-  /** One value per token 0…step. */
+  /** One value per token from…step. */
   saliency: z.array(z.number()),
 });
 export type SaliencyResult = z.infer<typeof saliencyResultSchema>;
