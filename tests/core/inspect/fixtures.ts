@@ -19,7 +19,7 @@ export async function trained(config: Partial<RunConfig> = {}) {
 }
 
 /** Runs an inspection to its end, collecting head, chunks and outcome. */
-export async function inspectAll(s: InspectService, request: InspectRequest, signal = new AbortController().signal) {
+export async function inspectAll(s: InspectService, request: InspectRequest, signal: AbortSignal = new AbortController().signal) {
   let header: InspectHeader | null = null;
   const chunks: InspectChunk[] = [];
   const emit = (e: InspectEvent) => (e.kind === 'head' ? (header = e.value) : chunks.push(e.value));
