@@ -101,4 +101,23 @@ describe('inspect handlers', () => {
     expect(r.matches.at(-1)!.scanned).toBe(start.corpusTokens);
     expect(r.matches.length).toBeGreaterThan(1);
   });
+
+  it('ends a job with a failed done naming the cause when the worker dies under it', async () => {
+    const p = await trained({ cell: 'lstm', numLayers: 2, hiddenSize: 64 });
+    const own = workerTasks();
+    const r = recorder();
+    let closing: Promise<void> | null = null;
+    const handlers = createInspectHandlers({
+      emit: (channel, payload) => {
+        r.emit(channel, payload);
+        if (channel === 'inspect:chunk') closing ??= own.close();
+      },
+      tasks: own,
+    });
+    await handlers['inspect:start'](parse('inspect:start', { projectDir: p.dir, runId: p.runId, checkpoint: null, jobId: 'dies', source: { kind: 'dataset', start: 0, count: 3000 } }));
+    const done = await r.finished();
+    await closing;
+    expect(done).toMatchObject({ jobId: 'dies', status: 'failed', error: { code: 'TaskWorkerFailed' } });
+    expect(await handlers['inspect:cancel']({ jobId: 'dies' })).toEqual({ cancelled: false });
+  });
 });
