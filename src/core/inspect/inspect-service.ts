@@ -8,7 +8,6 @@
  */
 import { GATE_ORDER, recordChunk, saliencyOf, SaturationCounter, CorpusMatcher, selectUnits, topKRows } from '../../engine/inspect';
 import { argmax } from '../../engine/decode/sampling';
-import type { KernelChoice } from '../../engine/kernels/wasm';
 import type { RnnModel } from '../../engine/model/rnn-model';
 import type { RecurrentState } from '../../engine/model/state';
 import {
@@ -41,13 +40,14 @@ export class InspectService {
   private readonly models: InspectModels;
   private readonly corpora: CorpusCache;
 
-  constructor(fs: FileSystem, generation: GenerationService, options: { kernels?: KernelChoice } = {}) {
-    this.models = new InspectModels(fs, generation, options.kernels ?? 'auto');
+  /** Models come from (and are cached by) `generation`, on the kernels it gives them. */
+  constructor(fs: FileSystem, generation: GenerationService) {
+    this.models = new InspectModels(fs, generation);
     this.corpora = new CorpusCache(fs);
   }
 
+  /** Drops the run's cached corpus (its models live in the generation service's cache). */
   evictRun(projectDir: string, runId: string): void {
-    this.models.evictRun(projectDir, runId);
     this.corpora.evictRun(projectDir, runId);
   }
 
