@@ -22,6 +22,8 @@ import { trainCommand } from './commands/train';
 import type { CliIo } from './io';
 import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
+import { inspectCommand } from './commands/inspect';
+import { saturationCommand } from './commands/saturation';
 import { ForecastError } from '../core/forecast/forecast-error';
 import { ProjectLockError } from '../core/store/project-lock-error';
 
@@ -40,6 +42,8 @@ const commands: Record<string, Command> = {
   'demo-series': demoSeriesCommand,
   evaluate: evaluateCommand,
   forecast: forecastCommand,
+  inspect: inspectCommand,
+  saturation: saturationCommand,
 };
 
 function version(): string {

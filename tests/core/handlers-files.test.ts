@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -29,5 +29,12 @@ describe('files:save', () => {
     const { 'files:save': save } = createFileHandlers({ fs, chooseSavePath: async () => null });
     expect(await save({ purpose: 'metrics-csv', suggestedName: 'm.csv', data: 'x', encoding: 'utf8' })).toEqual({ path: null });
     expect(write).not.toHaveBeenCalled();
+  });
+  it("refuses a destination inside a project's data and leaves the project file as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnnlab-save-'));
+    writeFileSync(join(dir, 'project.json'), '{"formatVersion":1}');
+    const { 'files:save': save } = createFileHandlers({ fs: new NodeFileSystem(), chooseSavePath: async () => join(dir, 'project.json') });
+    await expect(save({ purpose: 'metrics-csv', suggestedName: 'm.csv', data: 'x', encoding: 'utf8' })).rejects.toMatchObject({ code: 'ProjectData' });
+    expect(readFileSync(join(dir, 'project.json'), 'utf8')).toBe('{"formatVersion":1}');
   });
 });

@@ -5,6 +5,7 @@ import { loadRunData } from '../../src/core/services/run-data';
 import { RunsService } from '../../src/core/services/runs-service';
 import { saveCheckpoint } from '../../src/core/store/checkpoints';
 import { generate, scoreTokens } from '../../src/engine/decode';
+import { detectWasmFeatures } from '../../src/engine/kernels/wasm';
 import { RnnModel } from '../../src/engine/model/rnn-model';
 import { Rng } from '../../src/engine/rng';
 import { cleanText, tokenize } from '../../src/engine/text';
@@ -56,10 +57,10 @@ describe('generation service', () => {
 
   it('generates deterministically for a seed, from the best checkpoint when none is named', async () => {
     const { fs, id, data, trainer, early } = await trainedRun();
-    const gen = new GenerationService(fs);
+    const gen = new GenerationService(fs, 3, 'ts'); // the engine reference below runs on the TypeScript kernels
     const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'The Time!', length: 30, decoding: { mode: 'sample' as const, temperature: 0.8, topK: 0, topP: 0.95 }, seed: 11 };
     const a = generateResultSchema.parse(await gen.generate(request));
-    const b = await new GenerationService(fs).generate(request);
+    const b = await new GenerationService(fs, 3, 'ts').generate(request);
     expect(b).toEqual(a);
     expect(a.prefix).toBe('the time ');
     expect(a.separator).toBe('');
@@ -71,6 +72,19 @@ describe('generation service', () => {
     const ref = generate(modelOf(trainer, early), prefixIds, 30, { temperature: 0.8, topK: 0, topP: 0.95 }, new Rng(11));
     expect(a.tokens).toEqual(data.vocab.decodeTokens(ref.ids));
     expect(a.probabilities).toEqual(ref.probs);
+  });
+
+  it('runs loaded models on WebAssembly kernels where the runtime has SIMD, within float32 rounding of the TypeScript reference', async () => {
+    const { fs, id } = await trainedRun();
+    const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'the time', length: 40, decoding: { mode: 'greedy' as const }, seed: 0 };
+    const fast = new GenerationService(fs);
+    const loaded = await fast.load(PROJECT, id, null);
+    expect(detectWasmFeatures().simd).toBe(true); // Node 20+ and Electron have it
+    expect(loaded.model.kernels.name).toMatch(/^wasm/);
+    const reference = await new GenerationService(fs, 3, 'ts').generate(request);
+    const out = await fast.generate(request);
+    expect(out.tokens).toEqual(reference.tokens);
+    out.probabilities.forEach((p, i) => expect(p).toBeCloseTo(reference.probabilities[i]!, 6));
   });
 
   it('greedy decoding equals sampling with top-k 1', async () => {
@@ -85,7 +99,7 @@ describe('generation service', () => {
 
   it('scores text as the engine scoreTokens does, from a zero state', async () => {
     const { fs, id, data, trainer } = await trainedRun();
-    const gen = new GenerationService(fs);
+    const gen = new GenerationService(fs, 3, 'ts');
     const text = 'The Time Traveller was expounding';
     const result = scoreResultSchema.parse(await gen.score({ projectDir: PROJECT, runId: id, checkpoint: 'step-000000000008.safetensors', text }));
     const ids = data.vocab.encode(tokenize(cleanText(text, 'letters'), 'char'));
@@ -118,6 +132,21 @@ describe('generation service', () => {
 
     const { id: fresh } = await runs.create(PROJECT, { datasetId: (await runs.get(PROJECT, id)).config.datasetId, hiddenSize: 8, batchSize: 2, numSteps: 4 });
     expect(await codeOf(gen.generate({ projectDir: PROJECT, runId: fresh, checkpoint: null, prefix: 'the', length: 3, decoding: { mode: 'greedy' }, seed: 0 }))).toBe('NoCheckpoint');
+  });
+
+  it('names a damaged checkpoint and the others to choose instead, and generates from one of them', async () => {
+    const { fs, id } = await trainedRun();
+    const best = `${PROJECT}/runs/${id}/checkpoints/step-000000000004.safetensors`;
+    const bytes = await fs.readFile(best);
+    bytes[bytes.length - 5]! ^= 0xff; // a flipped bit in the weights
+    fs.seedFile(best, bytes);
+    const gen = new GenerationService(fs);
+    const request = { projectDir: PROJECT, runId: id, checkpoint: null, prefix: 'the', length: 5, decoding: { mode: 'greedy' as const }, seed: 0 };
+    await expect(gen.generate(request)).rejects.toMatchObject({
+      code: 'CorruptCheckpoint',
+      message: expect.stringMatching(/^Checkpoint step-000000000004\.safetensors is damaged \(.+\)\. Choose another checkpoint of the run: step-000000000008\.safetensors \(update 8\)\.$/),
+    });
+    expect((await gen.generate({ ...request, checkpoint: 'step-000000000008.safetensors' })).tokens).toHaveLength(5);
   });
 
   it('falls back to the latest checkpoint when none has a validation perplexity', async () => {

@@ -88,6 +88,19 @@ for (const b of backends) {
       expectClose(DT, want.dt, TOL, 'scatterRowsAdd');
     });
 
+    it('gathers one-hot columns for one token (generation) and for a minibatch with the same bits as the reference', () => {
+      // one token reads its columns in place; many rows go through a transposed copy of w
+      for (const [n, m, v] of [[1, 1024, 28], [2, 768, 28], [40, 1024, 28], [1, 64, 10_000]] as const) {
+        const ids = Int32Array.from({ length: n }, (_, i) => (i * 11 + 5) % v);
+        const w = Float32Array.from(rand(m * v)), y = Float32Array.from(rand(n * m));
+        const want = Float32Array.from(y);
+        tsKernels.gatherColsAdd(want, w, ids, n, m, v);
+        const Y = place(b, y);
+        k.gatherColsAdd(Y, place(b, w), ids, n, m, v);
+        expect(Array.from(Y), `n ${n}, m ${m}, v ${v}`).toEqual(Array.from(want));
+      }
+    });
+
     it('adds biases, sums rows, adds and multiplies elementwise', () => {
       for (const [n, m] of [[1, 1], [3, 17], [70, 40], [5, 1024]] as const) {
         const y = rand(n * m), bias = rand(m), db = rand(m), x = rand(n * m);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,5 +38,19 @@ describe('safetensors export beside other files', () => {
     await expect(exportRun(fs, { projectDir: dir, runId, checkpoint: null, format: 'safetensors', out: other })).rejects.toMatchObject({ code: 'WouldOverwrite', message: expect.stringContaining('config.json') });
     expect(readFileSync(join(other, 'config.json'), 'utf8')).toBe('{"mine": true}');
     expect(existsSync(join(other, 'model.safetensors'))).toBe(false);
+  });
+  it("refuses to write an export over the project's own files, and keeps every one of them byte for byte", async () => {
+    const { fs, dir, runId } = project;
+    const checkpoints = join(dir, 'runs', runId, 'checkpoints');
+    const checkpoint = join(checkpoints, readdirSync(checkpoints)[0]!);
+    const before = [join(dir, 'project.json'), checkpoint].map((p) => readFileSync(p));
+    for (const [format, out] of [['json', join(dir, 'project.json')], ['onnx', checkpoint], ['safetensors', join(dir, 'runs')], ['html', join(dir, 'datasets', 'page.html')]] as const) {
+      await expect(exportRun(fs, { projectDir: dir, runId, checkpoint: null, format, out })).rejects.toMatchObject({ code: 'ProjectData', message: expect.stringContaining(dir) });
+    }
+    expect([join(dir, 'project.json'), checkpoint].map((p) => readFileSync(p))).toEqual(before);
+    expect(existsSync(join(dir, 'runs', 'model.safetensors'))).toBe(false);
+    // a folder of the user's own inside the project is fine
+    const mine = await exportRun(fs, { projectDir: dir, runId, checkpoint: null, format: 'onnx', out: join(dir, 'exports', 'model.onnx') });
+    expect(readFileSync(mine.files[0]!.path).length).toBe(mine.files[0]!.bytes);
   });
 });

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { buildJsonExport, buildOnnxModel, buildPytorchExport, buildStandaloneHtml, exportableFromModel, ExportError, type ExportableModel } from '../../engine/export';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { refuseProjectData } from '../store/project-data-guard';
 import type { FileSystem } from '../fs/file-system';
 import { ensureDir } from '../fs/fs-utils';
 import { GenerationService } from '../services/generation-service';
@@ -49,7 +50,8 @@ export interface ExportRunResult {
 /** The run's weights at a checkpoint, ready for any exporter. */
 export async function loadExportable(fs: FileSystem, projectDir: string, runId: string, checkpoint: string | null): Promise<{ model: ExportableModel; checkpoint: string; runName: string }> {
   const run = await readRun(fs, projectDir, runId);
-  const loaded = await new GenerationService(fs, 1).load(projectDir, runId, checkpoint);
+  // only the weights are read: no WebAssembly kernels needed
+  const loaded = await new GenerationService(fs, 1, 'ts').load(projectDir, runId, checkpoint);
   const model = exportableFromModel(loaded.model, { tokens: [...loaded.vocab.tokens], tokenizer: loaded.vocabFile.tokenizer, cleaning: loaded.vocabFile.cleaning });
   return { model, checkpoint: loaded.checkpoint.name, runName: run.name };
 }
@@ -104,6 +106,7 @@ export async function exportRun(fs: FileSystem, request: ExportRunRequest): Prom
  * writing anything) to replace a companion file that is not part of an earlier export.
  */
 export async function writeExportFiles(fs: FileSystem, files: Array<{ path: string; data: Uint8Array | string }>): Promise<ExportedFile[]> {
+  await refuseProjectData(fs, files.map((f) => f.path));
   await refuseForeignCompanions(fs, files.map((f) => f.path));
   const written: ExportedFile[] = [];
   for (const file of files) {

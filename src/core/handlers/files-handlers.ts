@@ -4,6 +4,7 @@
  */
 import type { FileSystem } from '../fs/file-system';
 import { writeFileAtomic } from '../fs/atomic-write';
+import { refuseProjectData } from '../store/project-data-guard';
 import type { Handlers } from '../../shared/ipc/handlers';
 import type { SavePurpose } from './export-handlers';
 
@@ -19,6 +20,7 @@ export function createFileHandlers({ fs, chooseSavePath }: FileHandlerOptions): 
       const bytes = encoding === 'base64' ? Uint8Array.from(Buffer.from(data, 'base64')) : new TextEncoder().encode(data);
       const path = await chooseSavePath(purpose, suggestedName);
       if (path === null) return { path: null };
+      await refuseProjectData(fs, [path]);
       await writeFileAtomic(fs, path, bytes);
       return { path };
     },

@@ -7,13 +7,16 @@
  */
 import { generate, scoreTokens, type SamplingOptions } from '../../engine/decode';
 import { parameterShapes } from '../../engine/model/config';
+import { selectKernels, type KernelChoice } from '../../engine/kernels/wasm';
 import { RnnModel } from '../../engine/model/rnn-model';
+import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { Rng } from '../../engine/rng';
 import { cleanText, tokenize, type Vocab } from '../../engine/text';
 import { modelConfigOf, trainerOptionsFromRunConfig } from '../../engine/train/options';
 import type { GenerateRequest, GenerateResult, ScoreResult } from '../../shared/runs';
 import type { RunConfig } from '../../shared/run-config';
 import type { FileSystem } from '../fs/file-system';
+import { enableRelaxedSimd } from '../kernels/run-kernels';
 import { bestCheckpoint } from '../store/checkpoint-retention';
 import { loadCheckpoint, type CheckpointEntry } from '../store/checkpoints';
 import { readRunConfig } from '../store/runs';
@@ -60,9 +63,15 @@ export function samplingOptions(decoding: GenerateRequest['decoding']): Sampling
 export class GenerationService {
   private readonly models = new Map<string, Promise<LoadedModel>>();
 
+  /**
+   * `kernels`: 'auto' runs each loaded model on its own single-threaded WebAssembly kernels when the
+   * runtime has SIMD (a batch-1 step is too small to split across threads; 4–10× the TypeScript
+   * kernels, `npm run bench -- generation`), 'ts' on the TypeScript reference.
+   */
   constructor(
     private readonly fs: FileSystem,
     private readonly cacheSize = 3,
+    private readonly kernels: KernelChoice = 'auto',
   ) {}
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -116,7 +125,10 @@ export class GenerationService {
     const config = parseRunConfig(await readRunConfig(this.fs, projectDir, runId));
     const stored = (await readRunVocab(this.fs, projectDir, runId)) ?? (await rebuiltVocab(this.fs, projectDir, runId));
     const modelConfig = modelConfigOf(trainerOptionsFromRunConfig(config), stored.vocab.size);
-    const bundle = await loadCheckpoint(this.fs, projectDir, runId, entry.name);
+    const bundle = await loadCheckpoint(this.fs, projectDir, runId, entry.name).catch(async (e: unknown) => {
+      if (!(e instanceof SafetensorsError)) throw e;
+      throw await damagedCheckpoint(this.fs, projectDir, runId, entry.name, e);
+    });
     const weights = new Map<string, { shape: readonly number[]; data: ArrayLike<number> }>();
     for (const [name, shape] of parameterShapes(modelConfig)) {
       const t = bundle.tensors.get(name);
@@ -127,10 +139,25 @@ export class GenerationService {
       if (!(t.data instanceof Float32Array || t.data instanceof Float64Array)) throw new ServiceError('CheckpointMismatch', { checkpoint: entry.name, name, dtype: t.dtype });
       weights.set(name, { shape: t.shape, data: t.data });
     }
-    const model = new RnnModel(modelConfig, { dtype: Float32Array });
+    if (this.kernels !== 'ts') enableRelaxedSimd();
+    // a model of its own kernels: its WebAssembly memory goes when the model leaves the cache
+    const model = new RnnModel(modelConfig, { dtype: Float32Array, kernels: selectKernels(this.kernels).kernels });
     model.loadParameters(weights);
     return { model, vocab: stored.vocab, vocabFile: stored.file, config, checkpoint: entry };
   }
+}
+
+/**
+ * A damaged checkpoint, named, with what is wrong and which other checkpoints of the run are there
+ * to choose instead (their data is verified only when one is loaded).
+ */
+async function damagedCheckpoint(fs: FileSystem, projectDir: string, runId: string, name: string, cause: SafetensorsError): Promise<ServiceError> {
+  const others = (await readCheckpointEntries(fs, projectDir, runId)).filter((e) => e.name !== name).sort((a, b) => b.step - a.step);
+  const what = cause.message.replace(/^The weights file is damaged: /, '').replace(/\.$/, '');
+  const instead = others.length === 0
+    ? 'The run has no other checkpoint.'
+    : `Choose another checkpoint of the run: ${others.slice(0, 3).map((e) => `${e.name} (update ${e.step})`).join(', ')}${others.length > 3 ? ', …' : ''}.`;
+  return new ServiceError('CorruptCheckpoint', { checkpoint: name, reason: cause.code, others: others.map((e) => e.name) }, `Checkpoint ${name} is damaged (${what}). ${instead}`);
 }
 
 /** A run whose vocab.json went missing gets it rebuilt from its dataset (and written back). */

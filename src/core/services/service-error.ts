@@ -13,6 +13,7 @@ export type ServiceErrorCode =
   | 'NoCheckpoint'
   | 'CheckpointNotFound'
   | 'CheckpointMismatch'
+  | 'CorruptCheckpoint'
   | 'EmptyText'
   | 'TextTooShort'
   | 'NonFiniteOutput'
@@ -31,6 +32,7 @@ const SENTENCES: Record<ServiceErrorCode, string> = {
   NoCheckpoint: 'This run has not saved a checkpoint yet; generation needs trained weights.',
   CheckpointNotFound: 'That checkpoint no longer exists in this run.',
   CheckpointMismatch: "The checkpoint's weights do not fit this run's model.",
+  CorruptCheckpoint: 'That checkpoint file is damaged; choose another checkpoint of the run.',
   EmptyText: "Nothing is left of the text after the run's cleaning; type something the model can read.",
   TextTooShort: 'Scoring needs at least two tokens: the first one only sets the context.',
   NonFiniteOutput: 'The model produced a non-finite number (its weights have diverged).',

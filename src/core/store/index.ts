@@ -12,3 +12,4 @@ export * from './checkpoints';
 export * from './checkpoint-retention';
 export * from './recent-projects';
 export * from './staging';
+export * from './project-data-guard';

@@ -19,7 +19,8 @@ export type StoreErrorCode =
   | 'ConfigLocked'
   | 'CorruptLog'
   | 'RecordTooLarge'
-  | 'CorruptCheckpoint';
+  | 'CorruptCheckpoint'
+  | 'ProjectData';
 
 const SENTENCES: Record<StoreErrorCode, string> = {
   RelativePath: 'Choose a full folder path.',
@@ -41,6 +42,7 @@ const SENTENCES: Record<StoreErrorCode, string> = {
   CorruptLog: 'The log file is not an RNN Lab log.',
   RecordTooLarge: 'A log record is larger than allowed.',
   CorruptCheckpoint: 'The checkpoint is damaged.',
+  ProjectData: 'That file belongs to an RNN Lab project; writing there would replace its data. Choose another place.',
 };
 
 /** How a damaged file of a run or dataset is damaged (the `reason` detail), completing "run.json …". */
@@ -63,6 +65,9 @@ const DAMAGED: Partial<Record<StoreErrorCode, string>> = {
 
 /** The sentence names the damaged file when the details say which one ("This run is damaged: run.json is not valid JSON."). */
 function sentence(code: StoreErrorCode, details: Record<string, unknown> | undefined): string {
+  if (code === 'ProjectData' && typeof details?.path === 'string' && typeof details.projectDir === 'string') {
+    return `${details.path} is part of the RNN Lab project in ${details.projectDir}; writing there would replace its data. Choose a place outside its project.json, datasets, runs and sweeps.`;
+  }
   const prefix = DAMAGED[code];
   const file = details?.file;
   if (prefix === undefined || typeof file !== 'string') return SENTENCES[code];

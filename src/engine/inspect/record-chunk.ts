@@ -14,11 +14,11 @@ export const GATE_ORDER = { rnn: [], gru: ['r', 'z', 'n'], lstm: ['i', 'f', 'g',
 
 export interface LayerRecord {
   /** (steps, H) h_1…h_steps. */
-  h: Float32Array;
+  h: Float32Array<ArrayBuffer>;
   /** (steps, H) c_1…c_steps, LSTM only. */
-  c: Float32Array | null;
+  c: Float32Array<ArrayBuffer> | null;
   /** (steps, H) each, in GATE_ORDER of the cell; empty for RNN. */
-  gates: Float32Array[];
+  gates: Float32Array<ArrayBuffer>[];
 }
 
 export interface ChunkRecord {
@@ -28,9 +28,10 @@ export interface ChunkRecord {
 
 /**
  * Runs `ids[0…steps)` through `ws` (batch 1) from `state`, leaves the final state in `state`, and
- * returns the recorded activations. `ws.logits` then holds the (steps, V) next-token logits.
+ * returns the recorded activations (gates only when `withGates`). `ws.logits` then holds the
+ * (steps, V) next-token logits.
  */
-export function recordChunk<A extends FloatArray>(model: RnnModel<A>, ws: Workspace<A>, ids: Int32Array, steps: number, state: RecurrentState<A>): ChunkRecord {
+export function recordChunk<A extends FloatArray>(model: RnnModel<A>, ws: Workspace<A>, ids: Int32Array, steps: number, state: RecurrentState<A>, withGates = true): ChunkRecord {
   if (ws.batch !== 1) throw new RangeError(`the inspector runs one sequence (batch 1), got a workspace of batch ${ws.batch}`);
   ws.forward(ids, { initial: state, final: state, numSteps: steps });
   const { cell, hiddenSize: H, numLayers: L } = model.config;
@@ -40,8 +41,8 @@ export function recordChunk<A extends FloatArray>(model: RnnModel<A>, ws: Worksp
     const h = Float32Array.from(ws.hidden(l).subarray(H, (steps + 1) * H));
     const cAll = ws.cell(l);
     const c = cAll ? Float32Array.from(cAll.subarray(H, (steps + 1) * H)) : null;
-    const gates: Float32Array[] = [];
-    if (cell !== 'rnn') {
+    const gates: Float32Array<ArrayBuffer>[] = [];
+    if (cell !== 'rnn' && withGates) {
       // a row of the gate buffer is [gate 0 (H) | gate 1 (H) | …]: split it into one matrix per gate
       const all = ws.gates(l);
       for (let g = 0; g < G; g++) {

@@ -383,7 +383,9 @@ export class WasmKernels implements Kernels {
 
   // ids: (n)  w: (m, v)  y: (n, m)         y[r, :] += w[:, ids[r]]   via wᵀ (v, m), row gathers
   gatherColsAdd(y: FloatArray, w: FloatArray, ids: Int32Array, n: number, m: number, v: number): void {
-    if (!(this.own(y) && this.own(w))) return tsKernels.gatherColsAdd(y, w, ids, n, m, v);
+    // a few rows (generation feeds one token) read their columns in place: transposing all of w
+    // first costs m·v and pays off only over many rows (same additions either way, so same bits)
+    if (!(this.own(y) && this.own(w)) || n * 4 <= v) return tsKernels.gatherColsAdd(y, w, ids, n, m, v);
     const wT = this.arena.scratch(S_T, m * v * 4);
     this.fn.transpose(wT, this.ptr(w), m, v, 0, m);
     this.fn.gather_rows_add(this.ptr(y), wT, this.idsPtr(ids, n), n, m);
