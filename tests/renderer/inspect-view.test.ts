@@ -213,16 +213,20 @@ describe('inspector', () => {
     await flushPromises();
     expect(requestsOf(backend, 'inspect:match')[0]).toMatchObject({ layer: 0, units: expected, threshold: 0.1, length: 4 });
     const jobId = fake.lastMatchJob()!;
-    backend.emit('inspect:matches', { jobId, scanned: 500, total: 1000, matches: [{ start: 250, end: 254, score: 0.9, before: 'for so ', text: 'it w', after: 'ill be' }, { start: 12, end: 16, score: 0.5, before: 'the ', text: 'time', after: ' trav' }] });
+    backend.emit('inspect:matches', { jobId, scanned: 500, total: 1000, matches: [{ start: 60, end: 64, score: 0.9, before: ' of ', text: 'him ', after: 'was ex' }, { start: 12, end: 16, score: 0.5, before: 'the ', text: 'time', after: ' trav' }] });
     await flushPromises();
-    expect(w.find('[data-testid="matches"]').findAll('li').map((li) => li.text())).toEqual(['for so it will be0.9', 'the time trav0.5']);
+    expect(w.find('[data-testid="matches"]').findAll('li').map((li) => li.text())).toEqual(['of him was ex0.9', 'the time trav0.5']);
     expect(w.find('[role="status"]').text()).toContain('500 of 1,000 corpus tokens scanned');
     backend.emit('inspect:done', { jobId, status: 'done', processed: 1000, error: null });
     await flushPromises();
 
     await w.find('[data-testid="matches"] li:first-child button').trigger('click');
     await flushPromises();
-    expect(requestsOf(backend, 'inspect:start')[1]!['source']).toEqual({ kind: 'dataset', start: 50, count: 304 });
+    // 200 tokens before the match warm the state up (clamped at the corpus start), 100 follow it
+    expect(requestsOf(backend, 'inspect:start')[1]!['source']).toEqual({ kind: 'dataset', start: 0, count: 164 });
+    // the new inspection selects the match and keeps the threshold
+    expect(w.find('[data-testid="selected-text"]').element.textContent).toBe('him ');
+    expect((w.find('[data-testid="threshold"]').element as HTMLInputElement).value).toBe('0.1');
   });
 
   it('draws gate saturation per layer and says when a plain RNN has no gates', async () => {

@@ -169,6 +169,8 @@ export function defineInspectStore(bridge: Bridge, useProjects: () => ProjectsSt
 
     // select / match (LSTMVis)
     const selected = shallowRef<{ layer: number; from: number; to: number; threshold: number; units: number[] } | null>(null);
+    /** The select threshold as typed: kept here so it survives opening a match (a new inspection). */
+    const threshold = ref('0.5');
     const selectBusy = ref(false);
     const selectError = ref<string | null>(null);
     async function select(layer: number, from: number, to: number, threshold: number): Promise<void> {
@@ -261,7 +263,7 @@ export function defineInspectStore(bridge: Bridge, useProjects: () => ProjectsSt
       target, inspection, version, status, error, progress, start, cancel,
       saturation, saturationBusy, saturationError, loadSaturation,
       saliency, saliencyBusy, saliencyError, explain,
-      selected, selectBusy, selectError, select,
+      selected, threshold, selectBusy, selectError, select,
       matches, matchStatus, matchProgress, matchError, matchSeparator, findMatches, cancelMatch,
     };
   });
