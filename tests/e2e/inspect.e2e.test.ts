@@ -40,7 +40,7 @@ describe('inspector', () => {
     const canvas = page.getByTestId('heatmap-canvas');
     await expect.poll(async () => canvas.getAttribute('data-painted'), { timeout: 60_000 }).toBe(String(TEXT.length));
     expect(await page.locator('.heat-head .small').textContent()).toMatch(/^LSTM 1×128 · checkpoint step-\d+/);
-    expect(await page.locator('[name="iv-quantity"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(['h', 'c', 'i', 'f', 'g', 'o']);
+    expect(await page.locator('[name="iv-quantity"]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['h', 'c', 'i', 'f', 'g', 'o']);
 
     // a click on a row picks its unit (128 units, 2 px per row); then the unit field moves to the word-position unit
     await canvas.click({ position: { x: 200, y: 10 * 2 + 1 } });
