@@ -1,9 +1,9 @@
 /**
  * The hidden-state inspector in real Chromium over the real core: open the demo project, inspect a
  * text with its LSTM (trained by RNN Lab's engine), pick the unit that tracks the position inside
- * a word (unit 33: found by `npm run bench -- inspect-units` and a correlation over `rnn-lab inspect --json`, r ≈ 0.5
- * with the characters since the last space), select a range, list the units on there and find
- * its matches in the corpus, open one, and draw gate saturation.
+ * a word (unit 33, r ≈ 0.5 with the characters since the last space: `npm run bench --
+ * inspect-units`, and a correlation over `rnn-lab inspect --json`), select a range, list the units
+ * on there and find its matches in the corpus, open one, and draw gate saturation.
  * Screenshots: docs/screenshots/inspect-unit.png, inspect-match.png, inspect-saturation.png
  * (with UPDATE_SCREENSHOTS=1).
  */
