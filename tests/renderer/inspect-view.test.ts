@@ -110,6 +110,22 @@ describe('inspector', () => {
     expect(colour(lo)[2]!).toBeGreaterThan(colour(lo)[0]!);
   });
 
+  it('zooms along the tokens around the chosen one and scrolls with the slider', async () => {
+    const { w } = await openInspector();
+    await inspectText(w, 'the time machine by h g wells');
+    const canvas = w.find('[data-testid="heatmap-canvas"]');
+    expect(w.find('[data-testid="heatmap-window"]').text()).toBe('tokens 0–28 of 29');
+    expect(w.find('[data-testid="heatmap-scroll"]').attributes('disabled')).toBeDefined();
+    await w.find('[aria-label="Zoom in along the tokens"]').trigger('click');
+    expect(w.find('[data-testid="heatmap-window"]').text()).toBe('tokens 7–21 of 29');
+    await canvas.trigger('keydown', { key: '+' });
+    expect(w.find('[data-testid="heatmap-window"]').text()).toBe('tokens 11–18 of 29');
+    await w.find('[data-testid="heatmap-scroll"]').setValue('21');
+    expect(w.find('[data-testid="heatmap-window"]').text()).toBe('tokens 21–28 of 29');
+    await canvas.trigger('keydown', { key: '-' });
+    expect(w.find('[data-testid="heatmap-window"]').text()).toBe('tokens 13–28 of 29');
+  });
+
   it('switches between h, c and each gate of each layer', async () => {
     const { w } = await openInspector();
     await inspectText(w, 'the time machine');
