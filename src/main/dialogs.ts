@@ -20,6 +20,13 @@ const SAVE_FILTERS: Record<SavePurpose, FileFilter[]> = {
   'export-html': [{ name: 'HTML page', extensions: ['html'] }],
   'chart-png': [{ name: 'PNG image', extensions: ['png'] }],
   'metrics-csv': [{ name: 'CSV', extensions: ['csv'] }],
+  'export-pytorch-run': [],
+};
+
+const FOLDER_TITLES: Record<RequestOf<'dialog:pickFolder'>['purpose'], string> = {
+  'open-project': 'Open an RNN Lab project',
+  'project-location': 'Choose where to create the project',
+  'pytorch-run': 'Choose the output folder of train.py',
 };
 
 type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
@@ -38,7 +45,7 @@ export function createDialogHandlers(window: () => BrowserWindow | null, dialog:
   return {
     'dialog:pickFolder': ({ purpose }) =>
       open({
-        title: purpose === 'open-project' ? 'Open an RNN Lab project' : 'Choose where to create the project',
+        title: FOLDER_TITLES[purpose],
         properties: ['openDirectory', 'createDirectory'],
       }),
     'dialog:pickFile': ({ purpose }) => open({ ...OPEN_FILTERS[purpose], properties: ['openFile'] }),

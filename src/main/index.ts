@@ -117,7 +117,7 @@ app.whenReady().then(async () => {
     ...dialogs,
     ...createDataHandlers({ fs, emit, live: training, tasks }),
     ...createTrainingHandlers({ host: training }),
-    ...createExportHandlers({ fs, chooseSavePath, tasks }),
+    ...createExportHandlers({ fs, chooseSavePath, chooseFolder: async () => (await dialogs['dialog:pickFolder']({ purpose: 'pytorch-run' })).path, tasks }),
     ...createFileHandlers({ fs, chooseSavePath }),
     ...createDemoHandlers({ fs, appDataDir: app.getPath('userData'), resourcesDir, services: projectServices }),
     'shell:openExternal': async ({ url }) => {

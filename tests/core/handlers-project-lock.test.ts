@@ -156,6 +156,7 @@ describe('a project another process writes to opens read-only', () => {
       'datasets:delete': { projectDir, datasetId },
       'import:weights': { projectDir, jsonPath: file },
       'forecast:create': { projectDir, config: { task: 'forecast', datasetId, target: 'x' } },
+      'import:pytorchRun': { projectDir },
     };
     const before = { runs: await a.value('runs:list', { projectDir }), dataset: await a.value('datasets:get', { projectDir, datasetId }) };
     for (const [channel, payload] of Object.entries(requests)) {

@@ -118,4 +118,12 @@ describe('rnn-lab export on a forecast run', () => {
       expect(existsSync(out)).toBe(false);
     }
   });
+
+  it('refuses "Train elsewhere" for a forecast run in words, writing nothing', async () => {
+    const out = join(root, 'refused-pytorch-run');
+    const r = await run(exportArgs('pytorch-run', out));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Train elsewhere exports language-model (text) runs');
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -30,3 +30,13 @@ export function torchLogits(jobs: Array<{ dir: string; ids: number[] }>): TorchR
   python('torch_logits.py', [join(dir, 'jobs.json'), join(dir, 'out.json')]);
   return JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as TorchResult[];
 }
+
+/** `python3 -m module args` in `cwd` (e.g. torch.distributed.run, which is what torchrun runs). */
+export function pythonModule(module: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(PYTHON, ['-m', module, ...args], { cwd, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`python3 -m ${module} failed (PyTorch comes from Debian's python3-torch, which .ci/run installs): ${err.stderr ?? err.message}`);
+  }
+}

@@ -88,6 +88,8 @@ const SAMPLES: Record<RequestChannel, unknown[]> = {
   'inspect:saturation': [{ ...runRef, checkpoint: null, tokens: 100 }],
   'inspect:select': [{ ...runRef, checkpoint: null, source: { kind: 'text', text: 'the' }, layer: 0, from: 0, to: 2, threshold: 0.5 }],
   'inspect:match': [{ ...runRef, checkpoint: null, jobId: 'j2', layer: 0, units: [1], threshold: 0.5, length: 2 }],
+  'export:pytorchRun': [runRef],
+  'import:pytorchRun': [{ projectDir: OPEN }, { projectDir: OPEN, name: 'From the cluster' }],
 };
 
 const opened = (dir: string) => ({ project: { dir, name: 'p', created: '2026-01-01T00:00:00.000Z', formatVersion: 1 }, datasets: [], runs: [], problems: [] });

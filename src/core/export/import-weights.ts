@@ -15,7 +15,7 @@ import { parseSafetensorsHeader, readHeaderLength } from '../../engine/formats/s
 import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { FsError, type FileSystem } from '../fs/file-system';
 import { readRange } from '../fs/fs-utils';
-import { runVocabFile, writeRunVocab } from '../services/run-vocab';
+import { runVocabFile, writeRunVocab, type RunVocabFile } from '../services/run-vocab';
 import { saveCheckpoint } from '../store/checkpoints';
 import { createRun, deleteRun, setRunState, type RunConfigJson } from '../store/runs';
 import type { RunRecord } from '../store/schemas';
@@ -30,7 +30,7 @@ export type ImportWeightsRequest = { projectDir: string; name?: string } & (
   | { jsonPath: string }
 );
 
-type InputRole = 'weights' | 'config' | 'vocab' | 'JSON model';
+export type InputRole = 'weights' | 'config' | 'vocab' | 'JSON model' | 'metrics' | 'checkpoint';
 
 /**
  * The most each input may hold. The JSON files are parsed as one string (V8 caps those near
@@ -41,6 +41,8 @@ export const MAX_INPUT_BYTES: Readonly<Record<InputRole, number>> = {
   config: 1024 * 1024,
   vocab: 64 * 1024 * 1024,
   'JSON model': 512 * 1024 * 1024,
+  metrics: 512 * 1024 * 1024,
+  checkpoint: 2 ** 31 - 1,
 };
 
 const KIND_TEXT: Record<string, string> = { directory: 'a folder', other: 'a device, pipe or socket' };
@@ -87,7 +89,7 @@ async function readChecked(fs: FileSystem, path: string, role: InputRole, size: 
   return bytes;
 }
 
-async function readInput(fs: FileSystem, path: string, role: InputRole): Promise<Uint8Array> {
+export async function readInput(fs: FileSystem, path: string, role: InputRole): Promise<Uint8Array> {
   return readChecked(fs, path, role, await checkInput(fs, path, role));
 }
 
@@ -158,14 +160,27 @@ export async function importWeights(fs: FileSystem, request: ImportWeightsReques
   });
 }
 
+/** What a run trained elsewhere brings besides its weights (see train-elsewhere/import-pytorch-run.ts). */
+export interface ImportedHistory {
+  /** The run config it trained with (default: `importedRunConfig`). */
+  runConfig?: RunConfig;
+  /** Its vocab.json as the run's own (default: built from the model's tokens). */
+  vocabFile?: RunVocabFile;
+  /** Step and validation perplexity of the checkpoint (default: step 0, none). */
+  step?: number;
+  valPerplexity?: number;
+  /** Writes the rest (e.g. metrics.log) into the new run before it is marked done. */
+  write?: (runId: string) => Promise<void>;
+}
+
 /** Writes a checked model as a finished run; on any failure the half-made run is removed. */
-async function importModel(fs: FileSystem, projectDir: string, model: ExportableModel, runName: string, origin: { source: string; vocabSha256: string }): Promise<RunRecord> {
+export async function importModel(fs: FileSystem, projectDir: string, model: ExportableModel, runName: string, origin: { source: string; vocabSha256: string }, history: ImportedHistory = {}): Promise<RunRecord> {
   const name = runName.slice(0, 80);
-  const runConfig = importedRunConfig(model, name);
+  const runConfig = history.runConfig ? { ...history.runConfig, name } : importedRunConfig(model, name);
   const run = await createRun(fs, projectDir, { config: runConfig as unknown as RunConfigJson, name });
   try {
     const V = model.config.vocabSize;
-    await writeRunVocab(fs, projectDir, run.id, runVocabFile(Vocab.fromJSON({ format: 'rnnlab.vocab', version: 1, tokens: model.vocab.tokens }), {
+    await writeRunVocab(fs, projectDir, run.id, history.vocabFile ?? runVocabFile(Vocab.fromJSON({ format: 'rnnlab.vocab', version: 1, tokens: model.vocab.tokens }), {
       tokenizer: model.vocab.tokenizer,
       cleaning: model.vocab.cleaning,
       minFreq: 1,
@@ -175,7 +190,11 @@ async function importModel(fs: FileSystem, projectDir: string, model: Exportable
       corpus: { totalTokens: 0, trainTokens: 0, valTokens: 0 },
       baselines: { uniform: V, unigram: V },
     }));
-    await saveCheckpoint(fs, projectDir, run.id, { step: 0, tensors: model.weights, state: { format: IMPORTED_STATE_FORMAT, version: 1, source: origin.source } });
+    await saveCheckpoint(fs, projectDir, run.id, {
+      step: history.step ?? 0, tensors: model.weights, state: { format: IMPORTED_STATE_FORMAT, version: 1, source: origin.source },
+      ...(history.valPerplexity !== undefined && { valPerplexity: history.valPerplexity }),
+    });
+    await history.write?.(run.id);
     await setRunState(fs, projectDir, run.id, 'running');
     return await setRunState(fs, projectDir, run.id, 'done', { message: `Imported from ${origin.source}.` });
   } catch (e) {

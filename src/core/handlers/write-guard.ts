@@ -8,6 +8,7 @@ import type { Handlers } from '../../shared/ipc/handlers';
 export const WRITE_CHANNELS = [
   'runs:create', 'runs:start', 'runs:resume', 'runs:step', 'runs:stop', 'runs:rename', 'runs:delete',
   'datasets:import', 'datasets:rename', 'datasets:delete', 'import:weights', 'forecast:create',
+  'import:pytorchRun',
 ] as const satisfies readonly (keyof Handlers)[];
 
 export interface WriteCheck {

@@ -11,6 +11,7 @@
  */
 import type { FileSystem } from '../fs/file-system';
 import { exportRun, loadExportable } from '../export/export-run';
+import { exportPytorchRun } from '../export/train-elsewhere';
 import type { DataServices } from '../services';
 import { ForecastService } from '../services/forecast-service';
 import { InspectService } from '../inspect/inspect-service';
@@ -33,6 +34,8 @@ export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 
     },
     'export:run': async (request: Parameters<typeof exportRun>[1]) =>
       (await forecast.isForecastRun(request.projectDir, request.runId)) ? forecast.export(request) : exportRun(fs, request),
+    /** "Train elsewhere": the run as a folder for PyTorch (reads the dataset, builds the initial weights). */
+    'export:pytorchRun': (request: Parameters<typeof exportPytorchRun>[1]) => exportPytorchRun(fs, request),
     'forecast:create': (projectDir: string, config: unknown) => forecast.create(projectDir, config),
     'forecast:get': (projectDir: string, runId: string) => forecast.get(projectDir, runId),
     'forecast:view': (projectDir: string, runId: string) => forecast.view(projectDir, runId),

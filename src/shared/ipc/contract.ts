@@ -44,7 +44,7 @@ export const requests = {
   /** Opens the bundled demo project: copied into the app-data folder on first use, reopened from there after. */
   'demo:open': { request: none, response: openedProjectSchema },
   'dialog:pickFolder': {
-    request: z.object({ purpose: z.enum(['open-project', 'project-location']) }).strict(),
+    request: z.object({ purpose: z.enum(['open-project', 'project-location', 'pytorch-run']) }).strict(),
     response: z.object({ path: z.string().nullable() }),
   },
   'datasets:import': {
@@ -70,7 +70,7 @@ export const requests = {
     response: z.object({ path: z.string().nullable() }),
   },
   'dialog:saveFile': {
-    request: z.object({ purpose: z.enum(['export-safetensors', 'export-onnx', 'export-json', 'export-html', 'chart-png', 'metrics-csv']), suggestedName: z.string().max(255) }).strict(),
+    request: z.object({ purpose: z.enum(['export-safetensors', 'export-onnx', 'export-json', 'export-html', 'chart-png', 'metrics-csv', 'export-pytorch-run']), suggestedName: z.string().max(255) }).strict(),
     response: z.object({ path: z.string().nullable() }),
   },
   /**
@@ -142,6 +142,20 @@ export const requests = {
       z.object({ ...inProject, jsonPath: absolutePathSchema, name: z.string().trim().min(1).max(80).optional() }).strict(),
     ]),
     response: runSummaryDtoSchema,
+  },
+  /**
+   * "Train elsewhere": writes the run as a folder PyTorch trains (train.py, config.json, data,
+   * initial weights, README, Slurm template) at the folder path the save dialog in main returns;
+   * `path` is null when the user cancelled.
+   */
+  'export:pytorchRun': {
+    request: runRef,
+    response: z.object({ path: z.string().nullable(), files: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative() })) }),
+  },
+  /** Imports train.py's output folder, chosen in a folder dialog in main, as a finished run with its curves; `run` is null when cancelled. */
+  'import:pytorchRun': {
+    request: z.object({ ...inProject, name: z.string().trim().min(1).max(80).optional() }).strict(),
+    response: z.object({ run: runSummaryDtoSchema.nullable() }),
   },
   'shell:openExternal': { request: z.object({ url: z.string().max(2048) }).strict(), response: z.object({ opened: z.boolean() }) },
   /** Starts inspecting a text with a run (see shared/inspect.ts): answers the header, then streams `inspect:chunk` and `inspect:done`. */
