@@ -19,6 +19,7 @@ import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { scoreCommand } from './commands/score';
 import { trainCommand } from './commands/train';
+import { sweepCommand } from './commands/sweep';
 import type { CliIo } from './io';
 import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
@@ -44,6 +45,7 @@ const commands: Record<string, Command> = {
   forecast: forecastCommand,
   inspect: inspectCommand,
   saturation: saturationCommand,
+  sweep: sweepCommand,
 };
 
 function version(): string {

@@ -10,6 +10,7 @@ import { createExportHandlers, type SavePurpose } from '../core/handlers/export-
 import { createFileHandlers } from '../core/handlers/files-handlers';
 import { createTrainingHandlers } from '../core/handlers/training-handlers';
 import { createDemoHandlers } from '../core/handlers/demo-handlers';
+import { createSweepHandlers } from '../core/handlers/sweeps-handlers';
 import { TrainingHost } from '../core/training/training-host';
 import { ProjectWriter } from '../core/project-writer';
 import { guardWrites } from '../core/handlers/write-guard';
@@ -120,6 +121,7 @@ app.whenReady().then(async () => {
     ...createExportHandlers({ fs, chooseSavePath, chooseFolder: async () => (await dialogs['dialog:pickFolder']({ purpose: 'pytorch-run' })).path, tasks }),
     ...createFileHandlers({ fs, chooseSavePath }),
     ...createDemoHandlers({ fs, appDataDir: app.getPath('userData'), resourcesDir, services: projectServices }),
+    ...createSweepHandlers({ fs, host: training, emit, tasks }),
     'shell:openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) return { opened: false };
       await shell.openExternal(url);

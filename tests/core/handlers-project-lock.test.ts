@@ -157,6 +157,9 @@ describe('a project another process writes to opens read-only', () => {
       'import:weights': { projectDir, jsonPath: file },
       'forecast:create': { projectDir, config: { task: 'forecast', datasetId, target: 'x' } },
       'import:pytorchRun': { projectDir },
+      'sweeps:create': { projectDir, config: { datasetId, space: { lr: { values: [0.1, 1] } } } },
+      'sweeps:stop': { projectDir, sweepId: 's1' },
+      'sweeps:resume': { projectDir, sweepId: 's1' },
     };
     const before = { runs: await a.value('runs:list', { projectDir }), dataset: await a.value('datasets:get', { projectDir, datasetId }) };
     for (const [channel, payload] of Object.entries(requests)) {

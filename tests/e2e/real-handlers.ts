@@ -10,6 +10,7 @@ import { createExportHandlers } from '../../src/core/handlers/export-handlers';
 import { createFileHandlers } from '../../src/core/handlers/files-handlers';
 import { createTrainingHandlers } from '../../src/core/handlers/training-handlers';
 import { createDemoHandlers } from '../../src/core/handlers/demo-handlers';
+import { createSweepHandlers } from '../../src/core/handlers/sweeps-handlers';
 import { NodeFileSystem } from '../../src/core/fs/node-file-system';
 import { TrainingHost } from '../../src/core/training/training-host';
 import { ProjectWriter } from '../../src/core/project-writer';
@@ -50,6 +51,7 @@ export function realBackend(appData: string, documents: string, dialogs: Scripte
         ...createExportHandlers({ fs, chooseSavePath, tasks }),
         ...createFileHandlers({ fs, chooseSavePath }),
         ...createDemoHandlers({ fs, appDataDir: appData, resourcesDir: RESOURCES, services }),
+        ...createSweepHandlers({ fs, host: training, emit, tasks }),
         'dialog:pickFolder': async () => ({ path: dialogs.pickFolder?.() ?? null }),
         'dialog:pickFile': async () => ({ path: dialogs.pickFile?.() ?? null }),
         'dialog:saveFile': async ({ suggestedName }) => ({ path: dialogs.savePath?.(suggestedName) ?? null }),

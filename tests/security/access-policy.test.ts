@@ -90,6 +90,11 @@ const SAMPLES: Record<RequestChannel, unknown[]> = {
   'inspect:match': [{ ...runRef, checkpoint: null, jobId: 'j2', layer: 0, units: [1], threshold: 0.5, length: 2 }],
   'export:pytorchRun': [runRef],
   'import:pytorchRun': [{ projectDir: OPEN }, { projectDir: OPEN, name: 'From the cluster' }],
+  'sweeps:create': [{ projectDir: OPEN, config: { datasetId: 'd1', space: { lr: { low: 0.01, high: 1, log: true } } } }],
+  'sweeps:list': [{ projectDir: OPEN }],
+  'sweeps:get': [{ projectDir: OPEN, sweepId: 's1' }],
+  'sweeps:stop': [{ projectDir: OPEN, sweepId: 's1' }],
+  'sweeps:resume': [{ projectDir: OPEN, sweepId: 's1' }],
 };
 
 const opened = (dir: string) => ({ project: { dir, name: 'p', created: '2026-01-01T00:00:00.000Z', formatVersion: 1 }, datasets: [], runs: [], problems: [] });

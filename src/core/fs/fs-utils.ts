@@ -6,7 +6,13 @@ export async function ensureDir(fs: FileSystem, path: string): Promise<void> {
   const st = await fs.stat(path);
   if (st?.kind === 'directory') return;
   if (st !== undefined) throw new FsError('NotDirectory', path);
-  await fs.mkdir(path);
+  try {
+    await fs.mkdir(path);
+  } catch (e) {
+    // another caller made it between the stat and the mkdir (two runs created at once): it is there
+    if (e instanceof FsError && e.code === 'Exists' && (await fs.stat(path))?.kind === 'directory') return;
+    throw e;
+  }
   await fs.syncDir(dirname(path));
 }
 

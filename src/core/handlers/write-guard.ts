@@ -9,6 +9,7 @@ export const WRITE_CHANNELS = [
   'runs:create', 'runs:start', 'runs:resume', 'runs:step', 'runs:stop', 'runs:rename', 'runs:delete',
   'datasets:import', 'datasets:rename', 'datasets:delete', 'import:weights', 'forecast:create',
   'import:pytorchRun',
+  'sweeps:create', 'sweeps:stop', 'sweeps:resume',
 ] as const satisfies readonly (keyof Handlers)[];
 
 export interface WriteCheck {

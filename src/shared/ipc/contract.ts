@@ -26,6 +26,7 @@ import {
 import { forecastConfigSchema } from '../forecast-config';
 import { forecastDetailSchema, forecastFutureSchema, forecastViewSchema } from '../forecast';
 import * as inspect from '../inspect';
+import { sweepConfigSchema, sweepDetailSchema, sweepEventSchema, sweepSummarySchema } from '../sweep';
 
 const none = z.undefined();
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'Not a valid identifier.');
@@ -167,6 +168,17 @@ export const requests = {
   'inspect:select': { request: inspect.selectRequestSchema, response: inspect.selectResultSchema },
   /** Starts a corpus match: streams `inspect:matches` (best so far), then `inspect:done`. */
   'inspect:match': { request: inspect.matchRequestSchema, response: inspect.matchStartSchema },
+  /** Creates a sweep in `sweeps/<id>/` and starts it: K trials at a time, each a normal run in runs/, until N ended. */
+  'sweeps:create': {
+    request: z.object({ ...inProject, config: sweepConfigSchema as unknown as z.ZodType<z.output<typeof sweepConfigSchema>, z.input<typeof sweepConfigSchema>> }).strict(),
+    response: sweepSummarySchema,
+  },
+  'sweeps:list': { request: z.object(inProject).strict(), response: z.array(sweepSummarySchema) },
+  'sweeps:get': { request: z.object({ ...inProject, sweepId: idSchema }).strict(), response: sweepDetailSchema },
+  /** Stops sampling new trials and stops the running ones (their runs are checkpointed); the sweep can resume. */
+  'sweeps:stop': { request: z.object({ ...inProject, sweepId: idSchema }).strict(), response: sweepSummarySchema },
+  /** Continues a stopped or interrupted sweep: interrupted trials are marked FAIL and new ones run until N ended. */
+  'sweeps:resume': { request: z.object({ ...inProject, sweepId: idSchema }).strict(), response: sweepSummarySchema },
 } as const;
 
 /**
@@ -190,6 +202,7 @@ export const events = {
   'inspect:chunk': inspect.inspectChunkSchema,
   'inspect:matches': inspect.inspectMatchesSchema,
   'inspect:done': inspect.inspectDoneSchema,
+  'sweeps:progress': sweepEventSchema,
 } as const;
 
 export type RequestChannel = keyof typeof requests;
