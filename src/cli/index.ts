@@ -23,6 +23,8 @@ import { sweepCommand } from './commands/sweep';
 import type { CliIo } from './io';
 import { releaseProjectLocks } from './project-access';
 import { UsageError } from './usage-error';
+import { inspectCommand } from './commands/inspect';
+import { saturationCommand } from './commands/saturation';
 import { ForecastError } from '../core/forecast/forecast-error';
 import { ProjectLockError } from '../core/store/project-lock-error';
 
@@ -41,6 +43,8 @@ const commands: Record<string, Command> = {
   'demo-series': demoSeriesCommand,
   evaluate: evaluateCommand,
   forecast: forecastCommand,
+  inspect: inspectCommand,
+  saturation: saturationCommand,
   sweep: sweepCommand,
 };
 

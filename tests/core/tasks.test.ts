@@ -71,7 +71,7 @@ describe('task worker', () => {
   it('is reached only after the write guard lets a request through', async () => {
     const p = await diskTrainingProject();
     const called: string[] = [];
-    const spy: Tasks = { run: async (name: string) => void called.push(name) as never, close: async () => {} } as Tasks;
+    const spy: Tasks = { run: async (name: string) => void called.push(name) as never, stream: () => { throw new Error('no stream'); }, close: async () => {} } as Tasks;
     const handlers = guardWrites(createDataHandlers({ fs: p.fs, emit: () => {}, tasks: spy }), {
       assertWritable: async () => {
         throw new AppError('ReadOnlyProject', 'Another RNN Lab process writes to this project.');

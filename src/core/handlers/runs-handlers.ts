@@ -14,10 +14,11 @@ import { inProcessTasks } from '../tasks/in-process-tasks';
 import type { Tasks } from '../tasks/task-table';
 import { createDatasetsHandlers, type DatasetsChannel } from './datasets-handlers';
 import { createForecastHandlers, type ForecastChannel } from './forecast-handlers';
+import { createInspectHandlers, type InspectChannel } from '../inspect/inspect-handlers';
 
 export type RunsChannel = 'runs:list' | 'runs:get' | 'runs:create' | 'runs:estimate' | 'runs:rename' | 'runs:delete' | 'generate:text' | 'generate:score';
 export type RunsHandlers = Pick<Handlers, RunsChannel>;
-export type DataChannel = DatasetsChannel | RunsChannel | ForecastChannel;
+export type DataChannel = DatasetsChannel | RunsChannel | ForecastChannel | InspectChannel;
 export type DataHandlers = Pick<Handlers, DataChannel>;
 
 /**
@@ -69,5 +70,6 @@ export function createDataHandlers({ fs, emit, live, services, tasks }: DataHand
     ...createDatasetsHandlers({ datasets: s.datasets, emit, tasks: t }),
     ...createRunsHandlers({ ...s, tasks: t }),
     ...createForecastHandlers({ runs: s.runs, tasks: t }),
+    ...createInspectHandlers({ emit, tasks: t }),
   };
 }

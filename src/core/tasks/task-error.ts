@@ -15,6 +15,7 @@ import { ExportError } from '../../engine/export/export-error';
 import { SafetensorsError } from '../../engine/formats/safetensors-error';
 import { ModelConfigError } from '../../engine/model/config';
 import { TextError } from '../../engine/text/errors';
+import { InspectError } from '../inspect/inspect-error';
 
 export interface SerializedError {
   name: string;
@@ -26,7 +27,7 @@ export interface SerializedError {
 
 const KNOWN: Record<string, { prototype: Error }> = {
   AppError, DatasetError, DemoError, FsError, ProjectLockError, StoreError, ServiceError, TrainingError,
-  ExportError, SafetensorsError, ModelConfigError, TextError,
+  ExportError, SafetensorsError, ModelConfigError, TextError, InspectError,
 };
 
 export function serializeError(e: unknown): SerializedError {

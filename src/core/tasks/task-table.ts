@@ -14,10 +14,13 @@ import { exportRun, loadExportable } from '../export/export-run';
 import { exportPytorchRun } from '../export/train-elsewhere';
 import type { DataServices } from '../services';
 import { ForecastService } from '../services/forecast-service';
+import { InspectService } from '../inspect/inspect-service';
+import type { TaskContext, TaskJob } from './task-protocol';
 
 export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 'generation' | 'datasets'>) {
   const { runs, generation, datasets } = services;
   const forecast = new ForecastService(fs, runs);
+  const inspect = new InspectService(fs, generation);
   return {
     'runs:create': (projectDir: string, config: unknown) => runs.create(projectDir, config),
     'runs:get': (projectDir: string, runId: string) => runs.get(projectDir, runId),
@@ -39,8 +42,17 @@ export function taskTable(fs: FileSystem, services: Pick<DataServices, 'runs' | 
     'forecast:future': (projectDir: string, runId: string, steps: number, origin?: number) => forecast.future(projectDir, runId, steps, origin),
     'datasets:vocabulary': (...args: Parameters<typeof datasets.vocabulary>) => datasets.vocabulary(...args),
     'datasets:preview': (...args: Parameters<typeof datasets.preview>) => datasets.preview(...args),
+    /** Streamed (`Tasks.stream`): a head event, then data events; answers how it ended. */
+    'inspect:run': (request: Parameters<typeof inspect.inspect>[0], ctx: Parameters<typeof inspect.inspect>[1]) => inspect.inspect(request, ctx),
+    'inspect:match': (request: Parameters<typeof inspect.match>[0], ctx: Parameters<typeof inspect.match>[1]) => inspect.match(request, ctx),
+    'inspect:saliency': (request: Parameters<typeof inspect.saliency>[0]) => inspect.saliency(request),
+    'inspect:saturation': (request: Parameters<typeof inspect.saturation>[0]) => inspect.saturation(request),
+    'inspect:select': (request: Parameters<typeof inspect.select>[0]) => inspect.select(request),
     /** Caches kept beside the services: dropped when the main thread deletes what they hold. */
-    'evict:run': async (projectDir: string, runId: string) => generation.evictRun(projectDir, runId),
+    'evict:run': async (projectDir: string, runId: string) => {
+      generation.evictRun(projectDir, runId);
+      inspect.evictRun(projectDir, runId);
+    },
     'evict:dataset': async (projectDir: string, datasetId: string) => datasets.counts.evictDataset(projectDir, datasetId),
   };
 }
@@ -50,8 +62,14 @@ export type TaskName = keyof TaskTable;
 export type TaskArgs<K extends TaskName> = Parameters<TaskTable[K]>;
 export type TaskResult<K extends TaskName> = Awaited<ReturnType<TaskTable[K]>>;
 
+/** Tasks that take (request, context) and send events while they run. */
+export type StreamTaskName = { [K in TaskName]: Parameters<TaskTable[K]> extends [unknown, TaskContext<infer _E>] ? K : never }[TaskName];
+export type StreamEventOf<K extends StreamTaskName> = Parameters<TaskTable[K]>[1] extends TaskContext<infer E> ? E : never;
+
 export interface Tasks {
   run<K extends TaskName>(name: K, ...args: TaskArgs<K>): Promise<TaskResult<K>>;
+  /** Runs a streamed task: `onEvent` receives its events in order, before `result` settles. */
+  stream<K extends StreamTaskName>(name: K, request: TaskArgs<K>[0], onEvent: (event: StreamEventOf<K>) => void): TaskJob<TaskResult<K>>;
   /** Ends the worker (if any); later tasks start a new one. */
   close(): Promise<void>;
 }

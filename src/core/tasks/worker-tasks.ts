@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
 import { workerEntrySpec, type TrainerWorkerSpec } from '../training/worker-launcher';
 import { reviveError } from './task-error';
-import type { TaskReply, TaskRequest } from './task-protocol';
-import type { TaskName, TaskResult, Tasks } from './task-table';
+import type { TaskCancel, TaskReply, TaskRequest } from './task-protocol';
+import type { StreamTaskName, TaskName, TaskResult, Tasks } from './task-table';
 
 /** Where the task worker is, seen from the module at `moduleUrl` (this one by default). */
 export function taskWorkerSpec(moduleUrl: string = import.meta.url): TrainerWorkerSpec {
@@ -21,6 +21,7 @@ export function taskWorkerSpec(moduleUrl: string = import.meta.url): TrainerWork
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  onEvent?: (event: unknown) => void;
 }
 
 export function workerTasks(spec: TrainerWorkerSpec = taskWorkerSpec()): Tasks {
@@ -40,6 +41,10 @@ export function workerTasks(spec: TrainerWorkerSpec = taskWorkerSpec()): Tasks {
     w.on('message', (reply: TaskReply) => {
       const p = pending.get(reply.id);
       if (p === undefined) return;
+      if ('event' in reply) {
+        p.onEvent?.(reply.event);
+        return;
+      }
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
       if (reply.ok) p.resolve(reply.value);
@@ -50,17 +55,27 @@ export function workerTasks(spec: TrainerWorkerSpec = taskWorkerSpec()): Tasks {
     return w;
   };
 
+  const send = <R>(name: string, args: unknown[], onEvent?: (event: unknown) => void): { id: number; w: Worker; result: Promise<R> } => {
+    worker ??= start();
+    const w = worker;
+    const id = nextId++;
+    const request: TaskRequest = onEvent ? { id, name, args, stream: true } : { id, name, args };
+    const result = new Promise<R>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onEvent && { onEvent }) });
+      w.ref();
+      w.postMessage(request);
+    });
+    return { id, w, result };
+  };
+
   return {
     run<K extends TaskName>(name: K, ...args: unknown[]): Promise<TaskResult<K>> {
-      worker ??= start();
-      const w = worker;
-      const id = nextId++;
-      const request: TaskRequest = { id, name, args };
-      return new Promise<TaskResult<K>>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        w.ref();
-        w.postMessage(request);
-      });
+      return send<TaskResult<K>>(name, args).result;
+    },
+    stream<K extends StreamTaskName>(name: K, request: unknown, onEvent: (event: never) => void) {
+      const { id, w, result } = send<TaskResult<K>>(name, [request], onEvent as (event: unknown) => void);
+      const cancel: TaskCancel = { id, cancel: true };
+      return { result, cancel: () => { if (pending.has(id) && worker === w) w.postMessage(cancel); } };
     },
     async close() {
       const w = worker;

@@ -155,6 +155,18 @@ export class Workspace<A extends FloatArray> {
   }
 
   /**
+   * Activated gates of a layer (T·B, G·H) after forward (LSTM i f g o, GRU r z n; for RNN its
+   * h_1…h_T), and ∂L/∂(their pre-activations) after backward: for the inspector (engine/inspect).
+   */
+  gates(layer: number): A {
+    return this.layers[layer]!.gates;
+  }
+
+  gateGrads(layer: number): A {
+    return this.layers[layer]!.dGates;
+  }
+
+  /**
    * Run the model over `ids` (T·B token ids, time-major: ids[t·B + b]).
    * Returns the mean cross-entropy against `targets`, or NaN when none are given.
    */

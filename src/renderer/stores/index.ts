@@ -12,6 +12,7 @@ import { defineRunsStore } from './runs';
 import { defineGenerateStore } from './generate';
 import { defineForecastStore } from './forecast';
 import { defineSweepsStore } from './sweeps';
+import { defineInspectStore } from './inspect';
 
 export function createStores(bridge: Bridge) {
   const useProjects = defineProjectsStore(bridge);
@@ -28,6 +29,7 @@ export function createStores(bridge: Bridge) {
     useForecast: defineForecastStore(bridge, useProjects, useRuns, useToasts),
     useGenerate: defineGenerateStore(bridge, useProjects),
     useSweeps: defineSweepsStore(bridge, useProjects, () => useRuns(), useToasts),
+    useInspect: defineInspectStore(bridge, useProjects),
   };
 }
 

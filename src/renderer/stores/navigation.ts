@@ -11,7 +11,8 @@ export type Screen =
   | { name: 'compare'; runIds?: string[] }
   | { name: 'generate'; runId?: string }
   | { name: 'sweep-setup' }
-  | { name: 'sweep'; sweepId: string };
+  | { name: 'sweep'; sweepId: string }
+  | { name: 'inspect'; runId?: string };
 
 const OVERVIEW: Screen = { name: 'overview' };
 

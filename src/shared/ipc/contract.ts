@@ -25,6 +25,7 @@ import {
 } from '../runs';
 import { forecastConfigSchema } from '../forecast-config';
 import { forecastDetailSchema, forecastFutureSchema, forecastViewSchema } from '../forecast';
+import * as inspect from '../inspect';
 import { sweepConfigSchema, sweepDetailSchema, sweepEventSchema, sweepSummarySchema } from '../sweep';
 
 const none = z.undefined();
@@ -158,6 +159,15 @@ export const requests = {
     response: z.object({ run: runSummaryDtoSchema.nullable() }),
   },
   'shell:openExternal': { request: z.object({ url: z.string().max(2048) }).strict(), response: z.object({ opened: z.boolean() }) },
+  /** Starts inspecting a text with a run (see shared/inspect.ts): answers the header, then streams `inspect:chunk` and `inspect:done`. */
+  'inspect:start': { request: inspect.inspectRequestSchema, response: inspect.inspectHeaderSchema },
+  /** Stops an inspection or a match; false when the job had already ended. */
+  'inspect:cancel': { request: inspect.cancelRequestSchema, response: z.object({ cancelled: z.boolean() }) },
+  'inspect:saliency': { request: inspect.saliencyRequestSchema, response: inspect.saliencyResultSchema },
+  'inspect:saturation': { request: inspect.saturationRequestSchema, response: inspect.saturationResultSchema },
+  'inspect:select': { request: inspect.selectRequestSchema, response: inspect.selectResultSchema },
+  /** Starts a corpus match: streams `inspect:matches` (best so far), then `inspect:done`. */
+  'inspect:match': { request: inspect.matchRequestSchema, response: inspect.matchStartSchema },
   /** Creates a sweep in `sweeps/<id>/` and starts it: K trials at a time, each a normal run in runs/, until N ended. */
   'sweeps:create': {
     request: z.object({ ...inProject, config: sweepConfigSchema as unknown as z.ZodType<z.output<typeof sweepConfigSchema>, z.input<typeof sweepConfigSchema>> }).strict(),
@@ -189,6 +199,9 @@ export const events = {
   'projects:openRequested': z.object({ dir: z.string() }),
   'runs:update': runEventSchema,
   'datasets:importProgress': importProgressSchema,
+  'inspect:chunk': inspect.inspectChunkSchema,
+  'inspect:matches': inspect.inspectMatchesSchema,
+  'inspect:done': inspect.inspectDoneSchema,
   'sweeps:progress': sweepEventSchema,
 } as const;
 
