@@ -12,14 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-V = 28
-CONFIGS = {
-    'rnn-512': ('rnn', 512, 1),
-    'rnn-256': ('rnn', 256, 1),
-    'gru-256': ('gru', 256, 1),
-    'lstm-256': ('lstm', 256, 1),
-    'lstm-2x256': ('lstm', 256, 2),
-}
+from engine_torch import CONFIGS, V  # the same model shapes as the training bench
 
 
 def main():
