@@ -202,6 +202,17 @@ describe('inspector', () => {
     // the largest magnitude fills the bar; a negative one is drawn blue
     expect(bars[4]!.find('.sbar').attributes('style')).toContain('height: 48px');
     expect(bars[3]!.find('.sbar').classes()).toContain('neg');
+
+    // another token: its predictions, and not the bars of the prediction after token 4
+    await textSpans(w)[7]!.trigger('mousedown');
+    await textSpans(w)[7]!.trigger('mouseup');
+    await flushPromises();
+    expect(w.find('[data-testid="saliency"]').exists()).toBe(false);
+    expect(w.find('[data-testid="saliency-elsewhere"]').text()).toContain('after token 4');
+    await textSpans(w)[4]!.trigger('mousedown');
+    await textSpans(w)[4]!.trigger('mouseup');
+    await flushPromises();
+    expect(w.findAll('[data-testid="saliency"] .col')).toHaveLength(5);
   });
 
   it('selects a range, lists the units on there, finds corpus matches and inspects one', async () => {
