@@ -1,5 +1,6 @@
 /**
- * Importing a "Train elsewhere" result: a run trained by `torchrun --nproc_per_node=2` (gloo, CPU)
+ * Importing a "Train elsewhere" result: a run trained by `torchrun --standalone --nproc_per_node=2`
+ * (gloo, CPU; the same rendezvous on a free port, see `torchrunStandalone`)
  * comes back with its curves, readable through the runs service; broken or partial folders are
  * refused with a code naming the file (and line), and leave the project's runs as they were.
  */
@@ -19,7 +20,7 @@ import { listRuns } from '../../src/core/store/runs';
 import { decodeSafetensors, encodeSafetensors } from '../../src/engine/formats';
 import { corpus, diskTrainingProject, type TrainingProject } from '../core/training-fixtures';
 import { fakeTrainResult, readJsonl } from './elsewhere-fixture';
-import { pythonModule } from './torch-runner';
+import { torchrunStandalone } from './torch-runner';
 
 function capture() {
   const out: string[] = [];
@@ -40,8 +41,7 @@ describe('a PyTorch run brought back', () => {
   });
 
   it('trains under torchrun with two gloo processes and imports with its curves', async () => {
-    // --redirects/--tee 1: Debian's torch 1.13 launcher cannot parse their default "0" under Python 3.11 (enum.Flag change)
-    pythonModule('torch.distributed.run', ['--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--epochs', '1', '--device', 'cpu'], exported);
+    await torchrunStandalone(2, ['train.py', '--epochs', '1', '--device', 'cpu'], exported);
     const jsonl = readJsonl(join(exported, 'output', 'metrics.jsonl'));
     expect(jsonl.filter((r) => r.kind === 'epoch').map((r) => r.epoch)).toEqual([1]);
     // each rank reads its contiguous half of the stream: an epoch has the minibatches of half the tokens
@@ -60,19 +60,19 @@ describe('a PyTorch run brought back', () => {
     expect(detail.metrics.some((r) => r.kind === 'train')).toBe(true);
     const epoch = jsonl.find((r) => r.kind === 'epoch')!;
     expect(detail.checkpoints.map((k) => k.step)).toEqual([epoch.step]);
-  }, 120_000);
+  }, 180_000);
 
   it('splits each random minibatch between two ranks, which trains as one process does', async () => {
     const random = await project.createRun({ cell: 'gru', numLayers: 2, hiddenSize: 12, sampler: 'random', optimizer: 'adam', lr: 0.01, epochs: 1 });
     const out = mkdtempSync(join(tmpdir(), 'rnnlab-elsewhere-random-'));
     await exportPytorchRun(project.fs, { projectDir: project.dir, runId: random, out });
-    pythonModule('torch.distributed.run', ['--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', 'train.py', '--device', 'cpu'], out);
+    await torchrunStandalone(2, ['train.py', '--device', 'cpu'], out);
     const epoch = readJsonl(join(out, 'output', 'metrics.jsonl')).find((r) => r.kind === 'epoch')!;
     const data = await loadRunData(project.fs, project.dir, random);
     const ours = new Trainer(trainerOptionsFromRunConfig(data.config), { train: data.train, val: data.val, vocabSize: data.vocab.size }).trainEpoch();
     expect(epoch.step).toBe(ours.steps);
     expect(Math.abs(epoch.loss! - ours.loss)).toBeLessThan(1e-4);
-  }, 120_000);
+  }, 180_000);
 
   describe('a broken or partial folder', () => {
     const fakeResult = () => fakeTrainResult(exported);
