@@ -12,8 +12,8 @@
  * ts is always one thread), PyTorch once per configuration. A configuration id `<cell>-<H>` not in
  * the list below (e.g. lstm-1024) runs ours for that hidden size; PyTorch knows only the list.
  *
- * Every configuration: vocabulary 28 one-hot, 35 steps, batch 32, sequential minibatches with the
- * state carried, SGD lr 1, clipping θ = 1, on a synthetic uniform token stream (throughput does not
+ * Every configuration: vocabulary 28 one-hot (word-lstm-256: 10,000 words through a 256-wide
+ * embedding), 35 steps, batch 32, sequential minibatches with the state carried, SGD lr 1, clipping θ = 1, on a synthetic uniform token stream (throughput does not
  * depend on the text). Each configuration runs in its own process (ours: Node with the same loader;
  * PyTorch: bench/engine_torch.py), so the peak RSS is that configuration's alone. Timing: warm-up
  * steps, then windows of whole training steps lasting at least `window` seconds; tokens/s is the
@@ -34,16 +34,22 @@ interface BenchConfig {
   cell: 'rnn' | 'gru' | 'lstm';
   hiddenSize: number;
   numLayers: number;
+  /** Vocabulary size; the character configurations use d2l's 28. */
+  vocab: number;
+  /** Embedding width, 0 for one-hot input. */
+  embedding: number;
 }
 
-const CONFIGS: BenchConfig[] = [
-  { id: 'rnn-512', cell: 'rnn', hiddenSize: 512, numLayers: 1 },
-  { id: 'rnn-256', cell: 'rnn', hiddenSize: 256, numLayers: 1 },
-  { id: 'gru-256', cell: 'gru', hiddenSize: 256, numLayers: 1 },
-  { id: 'lstm-256', cell: 'lstm', hiddenSize: 256, numLayers: 1 },
-  { id: 'lstm-2x256', cell: 'lstm', hiddenSize: 256, numLayers: 2 },
-];
 const V = 28, T = 35, B = 32;
+const CONFIGS: BenchConfig[] = [
+  { id: 'rnn-512', cell: 'rnn', hiddenSize: 512, numLayers: 1, vocab: V, embedding: 0 },
+  { id: 'rnn-256', cell: 'rnn', hiddenSize: 256, numLayers: 1, vocab: V, embedding: 0 },
+  { id: 'gru-256', cell: 'gru', hiddenSize: 256, numLayers: 1, vocab: V, embedding: 0 },
+  { id: 'lstm-256', cell: 'lstm', hiddenSize: 256, numLayers: 1, vocab: V, embedding: 0 },
+  { id: 'lstm-2x256', cell: 'lstm', hiddenSize: 256, numLayers: 2, vocab: V, embedding: 0 },
+  // a word-level model: 10,000-word vocabulary through a 256-wide embedding; the output layer dominates
+  { id: 'word-lstm-256', cell: 'lstm', hiddenSize: 256, numLayers: 1, vocab: 10_000, embedding: 256 },
+];
 const CORPUS_TOKENS = 60_000;
 
 interface Timing {
@@ -68,6 +74,8 @@ interface Measurement {
   version?: string;
   /** Ours: which kernels ran (describe()), e.g. wasm-relaxed-simd. */
   kernels?: string;
+  /** PyTorch: version, BLAS library and its core type, CPU capability, threads. */
+  build?: string;
 }
 
 const gateCount = (cell: BenchConfig['cell']) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
@@ -75,8 +83,9 @@ const gateCount = (cell: BenchConfig['cell']) => (cell === 'lstm' ? 4 : cell ===
 /** Matrix-product flops per token of one training step (forward + backward). */
 function flopsPerToken(c: BenchConfig): number {
   const H = c.hiddenSize, G = gateCount(c.cell) * H;
-  let f = 6 * H * V; // output layer: forward, dW, dH
-  for (let l = 0; l < c.numLayers; l++) f += 6 * H * G + (l > 0 ? 6 * H * G : 0);
+  let f = 6 * H * c.vocab; // output layer: forward, dW, dH
+  // recurrent weights, and the input weights of every layer but a one-hot first one (a gather)
+  for (let l = 0; l < c.numLayers; l++) f += 6 * H * G + (l > 0 ? 6 * H * G : 6 * c.embedding * G);
   return f;
 }
 
@@ -91,11 +100,11 @@ async function measureOurs(c: BenchConfig, timing: Timing, kernelChoice: 'ts' | 
   const run = await createRunKernels({ kernels: kernelChoice, threads });
   const rng = new Rng(1);
   const train = new Int32Array(CORPUS_TOKENS);
-  for (let i = 0; i < train.length; i++) train[i] = rng.nextInt(V);
+  for (let i = 0; i < train.length; i++) train[i] = rng.nextInt(c.vocab);
   const options = resolveTrainerOptions({
-    cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, numSteps: T, batchSize: B, optimizer: 'sgd', lr: 1, clip: 1, sampler: 'sequential',
+    cell: c.cell, hiddenSize: c.hiddenSize, numLayers: c.numLayers, embeddingDim: c.embedding, numSteps: T, batchSize: B, optimizer: 'sgd', lr: 1, clip: 1, sampler: 'sequential',
   });
-  const trainer = new Trainer(options, { train, val: new Int32Array(0), vocabSize: V }, { kernels: run.kernels });
+  const trainer = new Trainer(options, { train, val: new Int32Array(0), vocabSize: c.vocab }, { kernels: run.kernels });
   const wasmBytes = (run.kernels as { describe?: () => { memoryBytes?: number } }).describe?.().memoryBytes ?? 0;
   const buffersMB = (process.memoryUsage().arrayBuffers + wasmBytes) / 2 ** 20;
   // the fastest warm-up step sizes the windows, so a stall during warm-up cannot make them too short
@@ -164,7 +173,7 @@ function configOf(id: string): BenchConfig {
   if (listed) return listed;
   const m = /^(rnn|gru|lstm)-(\d+)$/.exec(id);
   if (!m) throw new Error(`unknown config ${id}; known: ${CONFIGS.map((c) => c.id).join(', ')}, or <cell>-<hidden>`);
-  return { id, cell: m[1] as BenchConfig['cell'], hiddenSize: Number(m[2]), numLayers: 1 };
+  return { id, cell: m[1] as BenchConfig['cell'], hiddenSize: Number(m[2]), numLayers: 1, vocab: V, embedding: 0 };
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -195,9 +204,10 @@ if (args.child) {
   } else {
     const ok = (m: Measurement | { error: string } | null): m is Measurement => m !== null && !('error' in m);
     const fmt = (x: number, d = 0) => x.toFixed(d);
-    console.log(`Engine training throughput: V=${V} one-hot, T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
+    console.log(`Engine training throughput: V=${V} one-hot (word-lstm-256: V=10,000, embedding 256), T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
     console.log(`Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes skew the numbers.`);
-    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}), OPENBLAS_NUM_THREADS=${args.blasThreads}.` : 'PyTorch: not available (or --no-torch).');
+    const torchBuild = rows.map((r) => r.torch).find(ok)?.build;
+    console.log(useTorch ? `PyTorch: torch.set_num_threads(${args.torchThreads}), OPENBLAS_NUM_THREADS=${args.blasThreads}; ${torchBuild ?? 'build not reported'}.` : 'PyTorch: not available (or --no-torch).');
     console.log('');
     console.log('| config | kernels | threads | params | ours tok/s | ours GFLOP/s | ours peak RSS MB (buffers) | PyTorch tok/s | PyTorch GFLOP/s | PyTorch peak RSS MB | ours / PyTorch |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

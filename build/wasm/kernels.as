@@ -598,3 +598,108 @@ export function gru_backward(gx: usize, gh: usize, hPrev: usize, dh: usize, dGx:
 export function fill_zero(p: usize, len: i32): void {
   memory.fill(p, 0, <usize>len << 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Softmax cross-entropy, gradient norm, updates
+
+// ln x for a finite x ≥ 1, in float64 without tables. AssemblyScript's Math.log reads tables from a
+// data segment, and this module must have none: its memory belongs to the caller's buffers from
+// byte 64 on, which would overwrite them. x = 2^e · m with m in [√½, √2), ln m = 2 atanh(z) for
+// z = (m − 1)/(m + 1), |z| ≤ 0.172, whose series to z¹⁹ is exact to about 1e-16.
+@inline function ln(x: f64): f64 {
+  const bits = reinterpret<i64>(x);
+  let e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > 1.4142135623730951) { m *= 0.5; e += 1; }
+  const z = (m - 1) / (m + 1), z2 = z * z;
+  let p: f64 = 1.0 / 19;
+  p = p * z2 + 1.0 / 17; p = p * z2 + 1.0 / 15; p = p * z2 + 1.0 / 13; p = p * z2 + 1.0 / 11;
+  p = p * z2 + 1.0 / 9; p = p * z2 + 1.0 / 7; p = p * z2 + 1.0 / 5; p = p * z2 + 1.0 / 3; p = p * z2 + 1;
+  return <f64>e * 0.6931471805599453 + 2 * z * p;
+}
+
+// logits: (n, v)  lse: (n)               lse[r] = ln Σ_j exp(logits[r, j])   rows r0…r1−1
+// Stable: the row's maximum is taken out first, and the exponentials are summed in float64. As the
+// TypeScript loss: a row whose maximum is ±∞ gets that maximum, and a NaN anywhere gives NaN.
+export function lse_rows(lse: usize, logits: usize, v: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const row = at(logits, r * v);
+    let mv = splat(-Infinity);
+    let j = 0;
+    for (; j + 4 <= v; j += 4) mv = f32x4.max(mv, v128.load(at(row, j)));
+    let mx = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+    for (; j < v; j++) mx = max(mx, load<f32>(at(row, j)));
+    if (!isFinite(mx)) {
+      store<f32>(at(lse, r), mx);
+      continue;
+    }
+    const m4 = splat(mx);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    j = 0;
+    for (; j + 4 <= v; j += 4) {
+      const e = exp4(f32x4.sub(v128.load(at(row, j)), m4));
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 0, 1)));
+    }
+    let s = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+    for (; j < v; j++) s += <f64>f32x4.extract_lane(exp4(splat(load<f32>(at(row, j)) - mx)), 0);
+    store<f32>(at(lse, r), <f32>(<f64>mx + ln(s)));
+  }
+}
+
+// logits, d: (n, v)  lse: (n)  targets: (n) i32   rows r0…r1−1
+// d[r, :] = scale · (exp(logits[r, :] − lse[r]) − onehot(targets[r]))   (overwrites; d may be logits)
+// `scale` arrives as its float32 bits (the helper protocol passes i32 words).
+export function xent_backward(d: usize, logits: usize, lse: usize, targets: usize, v: i32, scaleBits: i32, r0: i32, r1: i32): void {
+  const scale = reinterpret<f32>(scaleBits), sv = splat(scale);
+  for (let r = r0; r < r1; r++) {
+    const row = at(logits, r * v), out = at(d, r * v), l = splat(load<f32>(at(lse, r)));
+    for (let j = 0; j < v; j += 4) {
+      const c = min(4, v - j);
+      storeN(at(out, j), f32x4.mul(sv, exp4(f32x4.sub(loadN(at(row, j), c), l))), c);
+    }
+    const t = at(out, load<i32>(at(targets, r)));
+    store<f32>(t, load<f32>(t) - scale);
+  }
+}
+
+// x: (len)  partial: (⌈len / block⌉) f64   partial[b] = Σ x² over block b, blocks b0…b1−1
+// Fixed blocks, so the caller's sum of the partials is the same whatever the thread count.
+export function sum_squares(partial: usize, x: usize, len: i32, block: i32, b0: i32, b1: i32): void {
+  for (let b = b0; b < b1; b++) {
+    const to = min(len, (b + 1) * block);
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    let i = b * block;
+    for (; i + 4 <= to; i += 4) {
+      const v = v128.load(at(x, i));
+      const lo = f64x2.promote_low_f32x4(v), hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+      s0 = f64x2.add(s0, f64x2.mul(lo, lo));
+      s1 = f64x2.add(s1, f64x2.mul(hi, hi));
+    }
+    let s = (f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s1, 0)) + (f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 1));
+    for (; i < to; i++) {
+      const e = <f64>load<f32>(at(x, i));
+      s += e * e;
+    }
+    store<f64>(partial + (<usize>b << 3), s);
+  }
+}
+
+// x: (len)                               x = a · x   (a as float32 bits)
+export function scale_in_place(x: usize, aBits: i32, len: i32): void {
+  const a = splat(reinterpret<f32>(aBits));
+  for (let i = 0; i < len; i += 4) {
+    const c = min(4, len - i), p = at(x, i);
+    storeN(p, f32x4.mul(loadN(p, c), a), c);
+  }
+}
+
+// y, x: (len)                            y = y + a · x   (a as float32 bits; a separate multiply and
+// add in both variants, so SGD's update is the same with and without relaxed SIMD)
+export function axpy(y: usize, x: usize, aBits: i32, len: i32): void {
+  const a = splat(reinterpret<f32>(aBits));
+  for (let i = 0; i < len; i += 4) {
+    const c = min(4, len - i), p = at(y, i);
+    storeN(p, f32x4.add(loadN(p, c), f32x4.mul(a, loadN(at(x, i), c))), c);
+  }
+}

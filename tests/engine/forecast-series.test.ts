@@ -169,8 +169,8 @@ describe('the language model workspace fed float rows', () => {
     const ws = model.createWorkspace(3, 2);
     model.zeroGrads();
     ws.forward(ids, { targets });
+    const logits = Float64Array.from(ws.logits); // backward turns them into their gradient
     ws.backward();
-    const logits = Float64Array.from(ws.logits);
     const grads = new Map([...model.grads].map(([n, t]) => [n, Float64Array.from(t.data)]));
     const dLogits = new Float64Array(ws.logits.length);
     // the cross-entropy gradient, written out: (softmax − onehot) / N

@@ -137,8 +137,17 @@ describe('forward and backpropagation through time', () => {
     ws.forward(ids, { targets });
     ws.backward();
     const once = Float64Array.from(model.grad('output.weight'));
+    ws.forward(ids, { targets });
     ws.backward();
     model.grad('output.weight').forEach((g, i) => expect(g).toBeCloseTo(2 * once[i]!, 14));
+  });
+
+  it('refuses a second backward of one forward: its logits became their gradient (as PyTorch frees its graph)', () => {
+    const model = new RnnModel(base, { dtype: Float64Array, rng: new Rng(4) });
+    const ws = model.createWorkspace(3, 2);
+    ws.forward(randomIds(6, base.vocabSize, 5), { targets: randomIds(6, base.vocabSize, 6) });
+    ws.backward();
+    expect(() => ws.backward()).toThrow(/new forward/);
   });
 
   it('lets the caller reuse its id and target arrays between forward and backward', () => {

@@ -58,6 +58,20 @@ for (const b of backends) {
       expectClose(DW, wantDw, 1e-4, 'dYᵀ·X');
     });
 
+    it('matrix products on a word vocabulary (packed in chunks) add the same as the reference', () => {
+      // ∂L/∂logits of 70 rows over 20,003 words: more than one 4 MiB packing chunk, and tails
+      const n = 70, V = 20_003, H = 20;
+      const dy = rand(n * V), w = rand(V * H, 0.1), x = rand(n * H);
+      const wantDx = new Float64Array(n * H), wantDw = new Float64Array(V * H);
+      tsKernels.gemmDyW(wantDx, dy, w, n, V, H);
+      tsKernels.gemmDyTX(wantDw, dy, x, n, V, H);
+      const DX = b.f32(n * H), DW = b.f32(V * H);
+      k.gemmDyW(DX, place(b, dy), place(b, w), n, V, H);
+      k.gemmDyTX(DW, place(b, dy), place(b, x), n, V, H);
+      expectClose(DX, wantDx, 1e-4, 'dY·W');
+      expectClose(DW, wantDw, 1e-5, 'dYᵀ·X');
+    });
+
     it('writes only inside the views it is given', () => {
       const big = b.f32(64).fill(7);
       const y = big.subarray(8, 8 + 3 * 5);
@@ -156,6 +170,43 @@ for (const b of backends) {
       expect(gates[1]).toBeLessThan(1e-30);
       expect(c[0]).toBe(1);
       expect(h[0]).toBeCloseTo(Math.tanh(1), 6);
+    });
+
+    it('softmax cross-entropy: log-sum-exp per row and its gradient, in place, for every tail width and a word vocabulary', () => {
+      for (const [n, v] of [[1, 1], [3, 5], [4, 11], [35, 28], [2, 10_000]] as const) {
+        const logits = rand(n * v, 8);
+        logits[0] = 40; // far above the rest: the stable form must not overflow
+        const targets = Int32Array.from({ length: n }, (_, r) => (r * 7 + 3) % v);
+        const wantLse = new Float64Array(n), wantD = new Float64Array(n * v);
+        tsKernels.logSumExpRows(wantLse, logits, n, v);
+        tsKernels.softmaxCrossEntropyBackward(wantD, logits, wantLse, targets, n, v, 1 / n);
+        const X = place(b, logits), L = b.f32(n);
+        k.logSumExpRows(L, X, n, v);
+        expectClose(L, wantLse, 1e-6, `lse ${n}×${v}`);
+        k.softmaxCrossEntropyBackward(X, X, L, targets, n, v, 1 / n); // d aliases the logits
+        for (let i = 0; i < n * v; i++) expect(Math.abs(X[i]! - wantD[i]!), `d[${i}] ${n}×${v}`).toBeLessThanOrEqual(2e-6 * Math.abs(wantD[i]!) + 1e-9);
+      }
+    });
+
+    it('log-sum-exp gives ±∞ for a row holding ±∞ and NaN for a row holding NaN, as the reference', () => {
+      const rows = [[1, Infinity, 2, 3, 0], [-Infinity, -Infinity, -Infinity, -Infinity, -Infinity], [1, 2, NaN, 0, 1]];
+      const L = b.f32(3);
+      k.logSumExpRows(L, place(b, rows.flat()), 3, 5);
+      expect(Array.from(L)).toEqual([Infinity, -Infinity, NaN]);
+    });
+
+    it('sums squares in float64, scales and adds a multiple, over every tail length', () => {
+      for (const len of [0, 1, 3, 4, 5, 4095, 4097, 20_001]) {
+        const x = rand(len), y = rand(len);
+        const X = place(b, x), Y = place(b, y);
+        const want = x.reduce((s, e) => s + Math.fround(e) ** 2, 0);
+        expect(Math.abs(k.sumSquares(X, len) - want), `len ${len}`).toBeLessThanOrEqual(1e-12 * Math.max(1, want));
+        const wantScaled = Float64Array.from(X, (e) => e * 0.37), wantY = Float64Array.from(Y, (e, i) => e - 0.25 * wantScaled[i]!);
+        k.scale(X, len, 0.37);
+        k.axpy(Y, X, len, -0.25);
+        expectClose(X, wantScaled, 1e-7, `scale ${len}`);
+        expectClose(Y, wantY, 1e-6, `axpy ${len}`);
+      }
     });
 
     it('LSTM and GRU pointwise forward and backward for batch rows with tails', () => {

@@ -122,7 +122,7 @@ export class ForecastTrainer {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new SeriesError(`the batch size must be a positive integer, got ${options.batchSize}`);
     if (headSize(model.config) !== windows.outputSize) throw new SeriesError(`the model predicts ${headSize(model.config)} values per window, the windows hold ${windows.outputSize} (targets × horizon)`);
     this.batchesPerEpoch = Math.ceil(trainStarts.length / options.batchSize);
-    this.optimizer = createOptimizer(model.params, model.grads, options.optimizer);
+    this.optimizer = createOptimizer(model.params, model.grads, options.optimizer, model.inner.kernels);
   }
 
   /** Completed epochs. */
@@ -166,7 +166,7 @@ export class ForecastTrainer {
     const at = `update ${this.updateCount + 1} (epoch ${epoch + 1}, minibatch ${stepInEpoch + 1} of ${this.batchesPerEpoch})`;
     if (!Number.isFinite(loss)) return result(NaN, `Training diverged at ${at}: the training loss is ${loss}. Lower the learning rate or set gradient clipping, then resume.`);
     slot.ws.backward();
-    const gradNorm = this.options.clip !== undefined ? clipGradNorm(model.grads, this.options.clip) : globalGradNorm(model.grads);
+    const gradNorm = this.options.clip !== undefined ? clipGradNorm(model.grads, this.options.clip, 'd2l', model.inner.kernels) : globalGradNorm(model.grads, model.inner.kernels);
     if (!Number.isFinite(gradNorm)) return result(gradNorm, `Training diverged at ${at}: the gradient norm is ${gradNorm}. Lower the learning rate or set gradient clipping, then resume.`);
     this.optimizer.step();
     this.updateCount++;

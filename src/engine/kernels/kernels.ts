@@ -54,6 +54,18 @@ export interface Kernels {
   tanhBackward(dpre: FloatArray, dy: FloatArray, y: FloatArray, len: number): void;
   reluBackward(dpre: FloatArray, dy: FloatArray, y: FloatArray, len: number): void;
 
+  // logits: (n, v)  lse: (n)              lse[r] = ln Σ_j exp(logits[r, j]), stable (overwrites)
+  logSumExpRows(lse: FloatArray, logits: FloatArray, n: number, v: number): void;
+  // logits, d: (n, v)  lse, targets: (n)  d = scale · (softmax(logits) − onehot(targets)), softmax from lse
+  //                                        (overwrites; d may be logits itself, which saves a buffer)
+  softmaxCrossEntropyBackward(d: FloatArray, logits: FloatArray, lse: FloatArray, targets: Int32Array, n: number, v: number, scale: number): void;
+  // x: (len)                               Σ x², summed in float64
+  sumSquares(x: FloatArray, len: number): number;
+  // x: (len)                               x = a · x
+  scale(x: FloatArray, len: number, a: number): void;
+  // y, x: (len)                            y = y + a · x
+  axpy(y: FloatArray, x: FloatArray, len: number, a: number): void;
+
   // gates: (B, 4H) pre-activations i,f,g,o in, activations out  cPrev, c, tanhC, h: (B, H)
   // c = f ⊙ cPrev + i ⊙ g ; h = o ⊙ tanh(c)   (overwrites gates, c, tanhC, h)
   lstmPointwiseForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void;

@@ -1,8 +1,9 @@
 import type { Kernels } from './kernels';
 import { gemmDyTX, gemmDyW, gemmXWt } from './ts-gemm';
 import {
-  addBias, addInto, gatherColsAdd, gatherRows, gruPointwiseBackward, gruPointwiseForward, lstmPointwiseBackward,
-  lstmPointwiseForward, mul, reluBackward, reluInPlace, scatterColsAdd, scatterRowsAdd, sumRows, tanhBackward, tanhInPlace,
+  addBias, addInto, axpy, gatherColsAdd, gatherRows, gruPointwiseBackward, gruPointwiseForward, logSumExpRows, lstmPointwiseBackward,
+  lstmPointwiseForward, mul, reluBackward, reluInPlace, scale, scatterColsAdd, scatterRowsAdd, softmaxCrossEntropyBackward, sumRows,
+  sumSquares, tanhBackward, tanhInPlace,
 } from './ts-pointwise';
 
 /** The portable implementation of `Kernels`: plain TypeScript, 4×4 register-blocked products. */
@@ -12,6 +13,7 @@ export const tsKernels: Kernels = {
   addBias, sumRows,
   gatherColsAdd, scatterColsAdd, gatherRows, scatterRowsAdd,
   addInto, mul, tanhInPlace, reluInPlace, tanhBackward, reluBackward,
+  logSumExpRows, softmaxCrossEntropyBackward, sumSquares, scale, axpy,
   lstmPointwiseForward, lstmPointwiseBackward,
   gruPointwiseForward, gruPointwiseBackward,
 };

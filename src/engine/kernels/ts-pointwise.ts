@@ -1,4 +1,5 @@
 import type { FloatArray } from '../tensor';
+import { logSumExp } from '../loss';
 
 /* Elementwise kernels: biases, gathers for one-hot and embedding inputs, gate nonlinearities. */
 
@@ -55,6 +56,37 @@ export function scatterRowsAdd(dtable: FloatArray, dout: FloatArray, ids: Int32A
 // x, y: (len)                           y += x
 export function addInto(y: FloatArray, x: FloatArray, len: number): void {
   for (let i = 0; i < len; i++) y[i]! += x[i]!;
+}
+
+// logits: (n, v)  lse: (n)               lse[r] = ln Σ_j exp(logits[r, j])
+export function logSumExpRows(lse: FloatArray, logits: FloatArray, n: number, v: number): void {
+  for (let r = 0; r < n; r++) lse[r] = logSumExp(logits, r * v, v);
+}
+
+// logits, d: (n, v)  lse, targets: (n)   d = scale · (softmax(logits) − onehot(targets))   (d may be logits)
+export function softmaxCrossEntropyBackward(d: FloatArray, logits: FloatArray, lse: FloatArray, targets: Int32Array, n: number, v: number, scale: number): void {
+  for (let r = 0, o = 0; r < n; r++, o += v) {
+    const l = lse[r]!;
+    for (let j = 0; j < v; j++) d[o + j] = scale * Math.exp(logits[o + j]! - l);
+    d[o + targets[r]!]! -= scale;
+  }
+}
+
+// x: (len)                               Σ x² in float64
+export function sumSquares(x: FloatArray, len: number): number {
+  let s = 0;
+  for (let i = 0; i < len; i++) s += x[i]! * x[i]!;
+  return s;
+}
+
+// x: (len)                               x = a · x
+export function scale(x: FloatArray, len: number, a: number): void {
+  for (let i = 0; i < len; i++) x[i] = x[i]! * a;
+}
+
+// y, x: (len)                            y = y + a · x
+export function axpy(y: FloatArray, x: FloatArray, len: number, a: number): void {
+  for (let i = 0; i < len; i++) y[i] = y[i]! + a * x[i]!;
 }
 
 // a, b, out: (len)                       out = a ⊙ b

@@ -2,7 +2,6 @@ import { gateCount } from '../cells/cell-weights';
 import { gruStepBackward, gruStepForward } from '../cells/gru';
 import { lstmStepBackward, lstmStepForward } from '../cells/lstm';
 import { rnnStepBackward, rnnStepForward } from '../cells/rnn';
-import { crossEntropyBackward, crossEntropyForward } from '../loss';
 import type { Rng } from '../rng';
 import type { FloatArray } from '../tensor';
 import { layerInputSize } from './config';
@@ -62,7 +61,10 @@ interface LayerBuffers<A extends FloatArray> {
 export class Workspace<A extends FloatArray> {
   readonly numSteps: number;
   readonly batch: number;
-  /** (T·B, V) logits of the last forward, time-major. */
+  /**
+   * (T·B, V) logits of the last forward, time-major. `backward()` turns them into ∂L/∂logits in
+   * place (a second (T·B, V) buffer would be the workspace's largest for a word vocabulary).
+   */
   readonly logits: A;
   /** ∂L/∂(initial state) written by backward. */
   readonly dInitial: RecurrentState<A>;
@@ -75,13 +77,17 @@ export class Workspace<A extends FloatArray> {
   private readonly layers: LayerBuffers<A>[];
   private readonly embedded: A | null;
   private readonly dEmbedded: A | null;
-  private readonly dLogits: A;
-  private readonly lse: Float64Array;
+  /** ∂L/∂outputs given to `backwardFromOutputs`, allocated on its first call. */
+  private dOutputs: A | null = null;
+  /** Log-sum-exp of each row of the logits, for the loss and its gradient. */
+  private readonly lse: A;
   /** Copies of the last forward's ids and targets, so the caller may reuse its arrays before backward. */
   private readonly ids: Int32Array;
   private readonly targetIds: Int32Array;
   private targets: Int32Array | null = null;
   private droppedOut = false;
+  /** `backward()` has turned the logits into ∂L/∂logits; the next forward recomputes them. */
+  private logitsAreGradient = false;
   /** The last forward took float rows (`forwardInputs`) rather than token ids. */
   private floatInput = false;
 
@@ -132,8 +138,7 @@ export class Workspace<A extends FloatArray> {
     this.embedded = E > 0 ? alloc(N * E) : null;
     this.dEmbedded = E > 0 ? alloc(N * E) : null;
     this.logits = alloc(N * V);
-    this.dLogits = alloc(N * V);
-    this.lse = new Float64Array(N);
+    this.lse = alloc(N);
     this.ids = new Int32Array(N);
     this.targetIds = new Int32Array(N);
     this.dInitial = createRecurrentState(model.dtype, L, B, H, isLstm);
@@ -201,6 +206,7 @@ export class Workspace<A extends FloatArray> {
     if (given) this.targetIds.set(given.subarray(0, N));
     const targets = given ? this.targetIds : null;
     this.targets = targets;
+    this.logitsAreGradient = false;
     this.loss = NaN;
     this.steps = T;
     this.droppedOut = dropping;
@@ -212,7 +218,13 @@ export class Workspace<A extends FloatArray> {
       x = this.embedded;
     }
     this.runLayers(x, T, options, dropping);
-    if (targets) this.loss = crossEntropyForward(this.logits, targets, N, V, this.lse);
+    if (targets) {
+      // mean over rows of −ln softmax(logits)[target] = lse − logit of the target, summed in float64
+      k.logSumExpRows(this.lse, this.logits, N, V);
+      let total = 0;
+      for (let r = 0; r < N; r++) total += this.lse[r]! - this.logits[r * V + targets[r]!]!;
+      this.loss = total / N;
+    }
     return this.loss;
   }
 
@@ -239,6 +251,7 @@ export class Workspace<A extends FloatArray> {
     const x = this.embedded!;
     for (let i = 0; i < N * E; i++) x[i] = inputs[i]!;
     this.targets = null;
+    this.logitsAreGradient = false;
     this.loss = NaN;
     this.steps = T;
     this.droppedOut = dropping;
@@ -315,11 +328,11 @@ export class Workspace<A extends FloatArray> {
   backward(): void {
     const targets = this.targets;
     if (!targets) throw new Error('backward needs a forward with targets');
+    if (this.logitsAreGradient) throw new Error('backward needs a new forward: the last one\'s logits became their gradient');
     const V = this.model.config.vocabSize, N = this.steps * this.batch;
-    const dLogits = this.dLogits;
-    dLogits.fill(0, 0, N * V);
-    crossEntropyBackward(dLogits, this.logits, targets, N, V, this.lse);
-    this.backpropagate();
+    this.model.kernels.softmaxCrossEntropyBackward(this.logits, this.logits, this.lse, targets, N, V, 1 / N);
+    this.logitsAreGradient = true; // a second backward would read gradients as logits
+    this.backpropagate(this.logits);
   }
 
   /**
@@ -331,8 +344,9 @@ export class Workspace<A extends FloatArray> {
     if (this.steps === 0) throw new Error('backward needs a forward first');
     const N = this.steps * this.batch * this.model.config.vocabSize;
     if (dOutputs.length < N) throw new RangeError(`expected ${N} output gradients, got ${dOutputs.length}`);
-    for (let i = 0; i < N; i++) this.dLogits[i] = dOutputs[i]!;
-    this.backpropagate();
+    this.dOutputs ??= this.model.allocate(this.numSteps * this.batch * this.model.config.vocabSize);
+    for (let i = 0; i < N; i++) this.dOutputs[i] = dOutputs[i]!;
+    this.backpropagate(this.dOutputs);
   }
 
   /** ∂L/∂(float inputs) (T·B, E) after `forwardInputs` + `backwardFromOutputs`; null for one-hot models. */
@@ -340,13 +354,13 @@ export class Workspace<A extends FloatArray> {
     return this.dEmbedded;
   }
 
-  private backpropagate(): void {
+  /** Backpropagation from ∂L/∂logits `dLogits` ((T·B, V)) through the output layer and every step and layer. */
+  private backpropagate(dLogits: A): void {
     const model = this.model;
     const k = model.kernels;
     const { cell, vocabSize: V, embeddingDim: E, hiddenSize: H, numLayers: L, nonlinearity } = model.config;
     const B = this.batch, T = this.steps, N = T * B, G = gateCount(cell) * H;
     const ids = this.ids;
-    const dLogits = this.dLogits;
     const top = this.layers[L - 1]!;
     k.gemmDyTX(model.grad('output.weight'), dLogits, top.hOut, N, V, H);
     k.sumRows(model.grad('output.bias'), dLogits, N, V);

@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels';
 import type { FloatArray, NamedTensors } from '../tensor';
 import { Adam, AdamW, type AdamOptions } from './adam';
 import { OptimError } from './errors';
@@ -11,10 +12,11 @@ export type OptimizerConfig =
   | ({ kind: 'adamw' } & AdamOptions)
   | ({ kind: 'rmsprop' } & RmspropOptions);
 
-export function createOptimizer<A extends FloatArray>(params: NamedTensors<A>, grads: NamedTensors<A>, config: OptimizerConfig): Optimizer<A> {
+/** `kernels`: where the update runs (the model's, so a WebAssembly model updates in WebAssembly); TypeScript by default. */
+export function createOptimizer<A extends FloatArray>(params: NamedTensors<A>, grads: NamedTensors<A>, config: OptimizerConfig, kernels?: Kernels): Optimizer<A> {
   switch (config.kind) {
     case 'sgd':
-      return new Sgd(params, grads, config);
+      return new Sgd(params, grads, config, kernels);
     case 'adam':
       return new Adam(params, grads, config);
     case 'adamw':

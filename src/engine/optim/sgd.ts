@@ -5,6 +5,8 @@
  *   d = d + μ·buf (nesterov) or buf
  *   p = p − lr·d
  */
+import type { Kernels } from '../kernels/kernels';
+import { tsKernels } from '../kernels/ts-kernels';
 import type { FloatArray, NamedTensors } from '../tensor';
 import { allocSlot, bindParams, checkHyper, exportSlots, importSlots, type BoundParam, type Optimizer, type OptimizerState } from './optimizer';
 
@@ -26,8 +28,11 @@ export class Sgd<A extends FloatArray = FloatArray> implements Optimizer<A> {
   private steps = 0;
   private readonly bound: BoundParam<A>[];
   private readonly buf: A[];
+  private readonly kernels: Kernels;
 
-  constructor(params: NamedTensors<A>, grads: NamedTensors<A>, options: SgdOptions) {
+  /** `kernels` runs plain SGD's update (p ← p − lr·g, d2l's `sgd`); momentum and weight decay run here. */
+  constructor(params: NamedTensors<A>, grads: NamedTensors<A>, options: SgdOptions, kernels: Kernels = tsKernels) {
+    this.kernels = kernels;
     this.lr = options.lr;
     this.momentum = options.momentum ?? 0;
     this.dampening = options.dampening ?? 0;
@@ -51,6 +56,11 @@ export class Sgd<A extends FloatArray = FloatArray> implements Optimizer<A> {
     const { lr, momentum: mu, weightDecay: wd, nesterov } = this;
     const damp = 1 - this.dampening;
     const first = this.steps === 0;
+    if (mu === 0 && wd === 0) {
+      for (const { p, g } of this.bound) this.kernels.axpy(p, g, p.length, -lr);
+      this.steps += 1;
+      return;
+    }
     for (let k = 0; k < this.bound.length; k++) {
       const { p, g } = this.bound[k]!;
       const buf = this.buf[k];

@@ -151,7 +151,7 @@ export class Trainer<A extends FloatArray = Float32Array> {
     let master: Rng | undefined;
     if (!saved) master = new Rng(options.seed);
     this.model = new RnnModel(modelConfigOf(options, data.vocabSize), { dtype, kernels: runtime.kernels, rng: master, init: initSchemeOf(options) });
-    this.optimizer = createOptimizer(this.model.params, this.model.grads, optimizerConfigOf(options));
+    this.optimizer = createOptimizer(this.model.params, this.model.grads, optimizerConfigOf(options), this.model.kernels);
     this.carry = this.model.createState(B);
     if (master) {
       this.dataRng = new Rng(master.nextUint32());
@@ -250,7 +250,7 @@ export class Trainer<A extends FloatArray = Float32Array> {
     this.ws.backward();
     // clipping leaves non-finite gradients untouched and returns their norm
     const theta = this.options.clip;
-    const gradNorm = theta > 0 ? clipGradNorm(model.grads, theta, this.clipMode) : globalGradNorm(model.grads);
+    const gradNorm = theta > 0 ? clipGradNorm(model.grads, theta, this.clipMode, model.kernels) : globalGradNorm(model.grads, model.kernels);
     const tokens = this.tokensPerStep;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm) || !allFinite(this.carry.h) || (this.carry.c !== null && !allFinite(this.carry.c))) {
       this.divergence = diagnoseDivergence(model, this.ws, { loss, gradNorm, step: this.updatesValue, epoch, stepInEpoch, lr });

@@ -47,19 +47,31 @@ type Fn = (...args: number[]) => void;
 type Exports = Record<KernelOp | 'gather_rows' | 'gather_rows_add' | 'scatter_rows_add' | 'add_into' | 'mul' | 'add_bias'
   | 'transpose_add' | 'fill_zero' | 'pack_rows4', Fn>;
 
+/** Float32 bits of x as an i32, how float arguments travel to the kernels (and to helper threads). */
+const f32Bits = (() => {
+  const f = new Float32Array(1), i = new Int32Array(f.buffer);
+  return (x: number) => { f[0] = x; return i[0]!; };
+})();
+/** Elements per partial sum of `sumSquares`: fixed, so the total does not depend on the thread count. */
+const SQUARES_BLOCK = 4096;
+
 const ALONE_MIN = 250, ALONE_MAX = 16000;
 
 /** Upper bound on helper threads one kernel set can drive (control blocks are reserved up front). */
 export const MAX_HELPERS = 7;
 // scratch slots
-const S_IDS = 0, S_T = 1, S_PACK = 2, S_XP = 3, S_STRIP = 4;
+const S_IDS = 0, S_T = 1, S_PACK = 2, S_XP = 3, S_STRIP = 4, S_PARTIAL = 5, S_TARGETS = 6;
 /** One thread's copy of a strip of b in gemm_nn: 256 rows × 8 floats. */
 const STRIP_BYTES = 256 * 8 * 4;
+/** Most bytes a product packs its operand into at once (larger operands are packed in chunks). */
+const PACK_BYTES = 4 << 20;
 
 const opIndex = (op: KernelOp) => KERNEL_OPS.indexOf(op);
 const I_XWT = opIndex('gemm_xwt'), I_NN = opIndex('gemm_nn'), I_SUM_ROWS = opIndex('sum_rows');
 const I_LSTM_F = opIndex('lstm_forward'), I_LSTM_B = opIndex('lstm_backward'), I_GRU_F = opIndex('gru_forward'), I_GRU_B = opIndex('gru_backward');
 const I_TN = opIndex('gemm_tn'), I_STRIPS = opIndex('pack_strips');
+const I_LSE = opIndex('lse_rows'), I_XENT_B = opIndex('xent_backward'), I_SQUARES = opIndex('sum_squares');
+const I_SCALE = opIndex('scale_in_place'), I_AXPY = opIndex('axpy');
 const I_TANH = opIndex('tanh_in_place'), I_RELU = opIndex('relu_in_place'), I_TANH_B = opIndex('tanh_backward'), I_RELU_B = opIndex('relu_backward');
 
 /** The compiled module of a variant; throws where the runtime cannot compile it synchronously. */
@@ -206,9 +218,9 @@ export class WasmKernels implements Kernels {
     return a.byteOffset;
   }
 
-  private idsPtr(ids: Int32Array, n: number): number {
+  private idsPtr(ids: Int32Array, n: number, slot = S_IDS): number {
     if (this.arena.owns(ids)) return ids.byteOffset;
-    const p = this.arena.scratch(S_IDS, n * 4);
+    const p = this.arena.scratch(slot, n * 4);
     new Int32Array(this.memory.buffer, p, n).set(ids.subarray(0, n));
     return p;
   }
@@ -323,6 +335,17 @@ export class WasmKernels implements Kernels {
   // eights (the kernel's block width) or, for narrow c, by rows in fours
   // The caller packs the rows of a once (pack_rows4) for every thread's share.
   private nn(C: number, ldc: number, A: number, lda: number, B: number, ldb: number, n: number, m: number, k: number): void {
+    // a long inner dimension (a word vocabulary's ∂L/∂logits) is packed and multiplied in chunks of
+    // whole 256-blocks, so the packed copy stays small; every element still adds the same block sums
+    // in the same order, so the result does not depend on the chunking
+    const chunk = Math.max(256, Math.floor(PACK_BYTES / Math.max(1, n * 4) / 256) * 256);
+    for (let p0 = 0; p0 < m; p0 += chunk) {
+      const mc = Math.min(chunk, m - p0);
+      this.nnChunk(C, ldc, A + p0 * 4, lda, B + p0 * ldb * 4, ldb, n, mc, k);
+    }
+  }
+
+  private nnChunk(C: number, ldc: number, A: number, lda: number, B: number, ldb: number, n: number, m: number, k: number): void {
     const flops = 2 * n * m * k;
     const AP = this.arena.scratch(S_PACK, Math.max(4, (n & ~3) * m * 4));
     const BS = this.arena.scratch(S_STRIP, STRIP_BYTES * (1 + MAX_HELPERS));
@@ -348,22 +371,31 @@ export class WasmKernels implements Kernels {
   // or, for narrow dw, by rows in fours
   gemmDyTX(dw: FloatArray, dy: FloatArray, x: FloatArray, n: number, m: number, k: number): void {
     if (!(this.own(dw) && this.own(dy) && this.own(x))) return tsKernels.gemmDyTX(dw, dy, x, n, m, k);
-    const yp = this.arena.scratch(S_T, Math.max(4, n * m * 4)), xp = this.arena.scratch(S_XP, Math.max(4, n * k * 4));
-    const DW = this.ptr(dw), DY = this.ptr(dy), X = this.ptr(x), flops = 2 * n * m * k;
-    const ys = m >> 2, xs = k >> 3;
-    this.split(I_STRIPS, this.parts(n * m * 8, ys), ys, (a, b) => [yp, DY, m, n, 4, a, b]);
+    const DW = this.ptr(dw), DY = this.ptr(dy), X = this.ptr(x);
+    const xp = this.arena.scratch(S_XP, Math.max(4, n * k * 4));
+    const xs = k >> 3;
     this.split(I_STRIPS, this.parts(n * k * 8, xs), xs, (a, b) => [xp, X, k, n, 8, a, b]);
     if (k >= 16 && (k >= m || m < 8)) {
+      const yp = this.arena.scratch(S_T, Math.max(4, n * m * 4)), ys = m >> 2;
+      this.split(I_STRIPS, this.parts(n * m * 8, ys), ys, (a, b) => [yp, DY, m, n, 4, a, b]);
       const units = Math.ceil(k / 8);
-      this.split(I_TN, this.parts(flops, units), units, (a, b) => {
+      this.split(I_TN, this.parts(2 * n * m * k, units), units, (a, b) => {
         const j0 = a * 8, j1 = Math.min(k, b * 8);
         return [DW + j0 * 4, k, DY, m, X + j0 * 4, k, n, m, j1 - j0, yp, xp + j0 * n * 4];
       });
-    } else {
-      const units = Math.ceil(m / 4);
-      this.split(I_TN, this.parts(flops, units), units, (a, b) => {
-        const i0 = a * 4, i1 = Math.min(m, b * 4);
-        return [DW + i0 * k * 4, k, DY + i0 * 4, m, X, k, n, i1 - i0, k, yp + i0 * n * 4, xp];
+      return;
+    }
+    // many rows of dw (a word vocabulary's output layer): dy's strips are packed a chunk of rows at
+    // a time, so the packed copy stays small; each row of dw is computed whole either way
+    const chunk = Math.max(4, Math.floor(PACK_BYTES / Math.max(1, n * 4) / 4) * 4);
+    const yp = this.arena.scratch(S_T, Math.max(4, n * Math.min(m, chunk) * 4));
+    for (let r0 = 0; r0 < m; r0 += chunk) {
+      const mc = Math.min(chunk, m - r0), ys = mc >> 2, DYc = DY + r0 * 4, DWc = DW + r0 * k * 4;
+      this.split(I_STRIPS, this.parts(n * mc * 8, ys), ys, (a, b) => [yp, DYc, m, n, 4, a, b]);
+      const units = Math.ceil(mc / 4);
+      this.split(I_TN, this.parts(2 * n * mc * k, units), units, (a, b) => {
+        const i0 = a * 4, i1 = Math.min(mc, b * 4);
+        return [DWc + i0 * k * 4, k, DYc + i0 * 4, m, X, k, n, i1 - i0, k, yp + i0 * n * 4, xp];
       });
     }
   }
@@ -451,6 +483,44 @@ export class WasmKernels implements Kernels {
   reluBackward(dpre: FloatArray, dy: FloatArray, y: FloatArray, len: number): void {
     if (!(this.own(dpre) && this.own(dy) && this.own(y))) return tsKernels.reluBackward(dpre, dy, y, len);
     this.elementwise(I_RELU_B, len, 2, [this.ptr(dpre), this.ptr(dy), this.ptr(y)]);
+  }
+
+  // rows split between the threads; an exponential costs about as much as 30 multiply-adds
+  logSumExpRows(lse: FloatArray, logits: FloatArray, n: number, v: number): void {
+    if (!(this.own(lse) && this.own(logits))) return tsKernels.logSumExpRows(lse, logits, n, v);
+    const L = this.ptr(lse), X = this.ptr(logits);
+    this.split(I_LSE, this.parts(n * v * 30, n), n, (a, b) => [L, X, v, a, b]);
+  }
+
+  softmaxCrossEntropyBackward(d: FloatArray, logits: FloatArray, lse: FloatArray, targets: Int32Array, n: number, v: number, scale: number): void {
+    if (!(this.own(d) && this.own(logits) && this.own(lse))) return tsKernels.softmaxCrossEntropyBackward(d, logits, lse, targets, n, v, scale);
+    const D = this.ptr(d), X = this.ptr(logits), L = this.ptr(lse), T = this.idsPtr(targets, n, S_TARGETS), bits = f32Bits(scale);
+    this.split(I_XENT_B, this.parts(n * v * 30, n), n, (a, b) => [D, X, L, T, v, bits, a, b]);
+  }
+
+  // partial sums over fixed blocks of 4096 in float64, added here in block order
+  sumSquares(x: FloatArray, len: number): number {
+    if (!this.own(x)) return tsKernels.sumSquares(x, len);
+    const blocks = Math.ceil(len / SQUARES_BLOCK);
+    if (blocks === 0) return 0;
+    const P = this.arena.scratch(S_PARTIAL, blocks * 8), X = this.ptr(x);
+    this.split(I_SQUARES, this.parts(len * 2, blocks), blocks, (a, b) => [P, X, len, SQUARES_BLOCK, a, b]);
+    const partial = new Float64Array(this.memory.buffer, P, blocks);
+    let s = 0;
+    for (let b = 0; b < blocks; b++) s += partial[b]!;
+    return s;
+  }
+
+  scale(x: FloatArray, len: number, a: number): void {
+    if (!this.own(x)) return tsKernels.scale(x, len, a);
+    const X = this.ptr(x), bits = f32Bits(a), units = Math.ceil(len / 4);
+    this.split(I_SCALE, this.parts(len * 2, units), units, (p, q) => [X + p * 16, bits, Math.min(len, q * 4) - p * 4]);
+  }
+
+  axpy(y: FloatArray, x: FloatArray, len: number, a: number): void {
+    if (!(this.own(y) && this.own(x))) return tsKernels.axpy(y, x, len, a);
+    const Y = this.ptr(y), X = this.ptr(x), bits = f32Bits(a), units = Math.ceil(len / 4);
+    this.split(I_AXPY, this.parts(len * 2, units), units, (p, q) => [Y + p * 16, X + p * 16, bits, Math.min(len, q * 4) - p * 4]);
   }
 
   lstmPointwiseForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void {
