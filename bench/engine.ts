@@ -4,6 +4,11 @@
  *
  *   npm run bench -- engine [--quick] [--json] [--configs rnn-512,lstm-256] [--no-torch]
  *                           [--kernels ts,wasm] [--threads 1,2] [--torch-threads 1] [--blas-threads 2]
+ *                           [--rounds 3]
+ *
+ * `--rounds N` alternates ours and PyTorch N times per configuration (this machine's speed drifts by
+ * tens of percent over minutes): tokens/s is the median over rounds, and ours / PyTorch the median of
+ * the rounds' paired ratios, with their range.
  *
  * PyTorch runs at its best setting on a 2-core machine: one OpenMP thread and two OpenBLAS threads
  * (with two OpenMP threads it is 4–6× slower here, which would flatter us).
@@ -76,6 +81,8 @@ interface Measurement {
   kernels?: string;
   /** PyTorch: version, BLAS library and its core type, CPU capability, threads. */
   build?: string;
+  /** With --rounds N: each round's tokens/s (tokensPerSecond is their median). */
+  rounds?: number[];
 }
 
 const gateCount = (cell: BenchConfig['cell']) => (cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1);
@@ -131,6 +138,14 @@ async function measureOurs(c: BenchConfig, timing: Timing, kernelChoice: 'ts' | 
   };
 }
 
+/** Several rounds of one measurement as one: median tokens/s (every round's kept), largest peak RSS. */
+function combineRounds(rounds: Array<Measurement | { error: string }>): Measurement | { error: string } {
+  const good = rounds.filter((m): m is Measurement => !('error' in m));
+  if (good.length === 0) return rounds[0] ?? { error: 'no rounds' };
+  const rates = good.map((m) => m.tokensPerSecond);
+  return { ...good[0]!, tokensPerSecond: median(rates), rounds: rates, peakRssMB: Math.max(...good.map((m) => m.peakRssMB)) };
+}
+
 function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measurement | { error: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, env });
   const line = r.stdout?.trim().split('\n').at(-1) ?? '';
@@ -144,7 +159,7 @@ function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.
 function parseArgs(argv: string[]) {
   const out = {
     quick: false, json: false, torch: true, torchThreads: 1, blasThreads: 2, configs: CONFIGS.map((c) => c.id), child: '', timing: '',
-    kernels: ['ts'] as Array<'ts' | 'wasm'>, threads: [1],
+    kernels: ['ts'] as Array<'ts' | 'wasm'>, threads: [1], rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -159,11 +174,13 @@ function parseArgs(argv: string[]) {
     else if (a === '--timing') out.timing = value();
     else if (a === '--kernels') out.kernels = value().split(',') as Array<'ts' | 'wasm'>;
     else if (a === '--threads') out.threads = value().split(',').map(Number);
+    else if (a === '--rounds') out.rounds = Number(value());
     else throw new Error(`unknown argument ${a}`);
   }
   for (const id of out.configs) configOf(id);
   for (const k of out.kernels) if (k !== 'ts' && k !== 'wasm') throw new Error(`unknown kernels ${k}; ts or wasm`);
   for (const t of out.threads) if (!(Number.isInteger(t) && t >= 1)) throw new Error(`thread count ${t} must be a positive integer`);
+  if (!(Number.isInteger(out.rounds) && out.rounds >= 1)) throw new Error(`--rounds ${out.rounds} must be a positive integer`);
   return out;
 }
 
@@ -190,12 +207,24 @@ if (args.child) {
   for (const id of args.configs) {
     const c = configOf(id);
     const variants: Array<['ts' | 'wasm', number]> = args.kernels.flatMap((k) => (k === 'ts' ? [[k, 1]] : args.threads.map((t): ['ts' | 'wasm', number] => [k, t])));
-    const ours = variants.map(([k, t]) => runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing), '--kernels', k, '--threads', String(t)]));
-    const torch = useTorch
-      ? runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)], { ...process.env, OPENBLAS_NUM_THREADS: String(args.blasThreads) })
-      : null;
+    // rounds alternate ours and PyTorch, so a slow spell of the shared machine hits both sides
+    const oursRounds: Array<Array<Measurement | { error: string }>> = variants.map(() => []);
+    const torchRounds: Array<Measurement | { error: string }> = [];
+    for (let r = 0; r < args.rounds; r++) {
+      variants.forEach(([k, t], v) => oursRounds[v]!.push(runChild(process.execPath, [...process.execArgv, import.meta.filename, '--child', id, '--timing', JSON.stringify(timing), '--kernels', k, '--threads', String(t)])));
+      if (useTorch) {
+        torchRounds.push(runChild(python, [torchScript, '--config', id, '--threads', String(args.torchThreads), '--warmup-steps', String(timing.warmupSteps), '--warmup-seconds', String(timing.warmupSeconds), '--windows', String(timing.windows), '--window', String(timing.window)], { ...process.env, OPENBLAS_NUM_THREADS: String(args.blasThreads) }));
+      }
+    }
+    const ours = oursRounds.map(combineRounds);
+    const torch = useTorch ? combineRounds(torchRounds) : null;
+    // the ratio of each round's pair, then their median (and range)
+    const ratios = oursRounds.map((rs) => rs.flatMap((o, r) => {
+      const t = torchRounds[r];
+      return o && t && !('error' in o) && !('error' in t) ? [o.tokensPerSecond / t.tokensPerSecond] : [];
+    }));
     const flops = flopsPerToken(c);
-    const row = { config: id, flopsPerToken: flops, ours, torch };
+    const row = { config: id, flopsPerToken: flops, ours, torch, ratios };
     rows.push(row);
     if (!args.json) process.stderr.write(`  ${id} done\n`);
   }
@@ -204,6 +233,7 @@ if (args.child) {
   } else {
     const ok = (m: Measurement | { error: string } | null): m is Measurement => m !== null && !('error' in m);
     const fmt = (x: number, d = 0) => x.toFixed(d);
+    if (args.rounds > 1) console.log(`${args.rounds} rounds alternating ours and PyTorch; medians over rounds, ratio = median of the paired ratios (range).`);
     console.log(`Engine training throughput: V=${V} one-hot (word-lstm-256: V=10,000, embedding 256), T=${T}, B=${B}, SGD lr 1, θ=1; median of ${timing.windows} windows ≥ ${timing.window} s after ${timing.warmupSteps} warm-up steps.`);
     console.log(`Load average at the end (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' / ')}; other processes skew the numbers.`);
     const torchBuild = rows.map((r) => r.torch).find(ok)?.build;
@@ -221,7 +251,8 @@ if (args.child) {
       cells.push(ok(t) ? fmt(t.tokensPerSecond) : t ? `error: ${t.error}` : '—');
       cells.push(ok(t) ? fmt((t.tokensPerSecond * r.flopsPerToken) / 1e9, 2) : '—');
       cells.push(ok(t) ? fmt(t.peakRssMB) : '—');
-      cells.push(ok(o) && ok(t) ? fmt(o.tokensPerSecond / t.tokensPerSecond, 3) : '—');
+      const rs = r.ratios[r.ours.indexOf(o)] ?? [];
+      cells.push(rs.length === 0 ? '—' : rs.length === 1 ? fmt(rs[0]!, 3) : `${fmt(median(rs), 3)} (${fmt(Math.min(...rs), 2)}–${fmt(Math.max(...rs), 2)})`);
       console.log(`| ${cells.join(' | ')} |`);
     }
   }
