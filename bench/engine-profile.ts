@@ -28,7 +28,7 @@ const spent = new Map<string, { ms: number; calls: number }>();
 // the methods of the Kernels interface (src/engine/kernels/kernels.ts), not the helpers they call
 const names = ['gemmXWt', 'gemmDyW', 'gemmDyTX', 'addBias', 'sumRows', 'gatherColsAdd', 'scatterColsAdd', 'gatherRows', 'scatterRowsAdd',
   'addInto', 'mul', 'tanhInPlace', 'reluInPlace', 'tanhBackward', 'reluBackward', 'lstmPointwiseForward', 'lstmPointwiseBackward',
-  'gruPointwiseForward', 'gruPointwiseBackward', 'logSumExpRows', 'softmaxCrossEntropyBackward', 'sumSquares', 'scale', 'axpy'];
+  'gruPointwiseForward', 'gruPointwiseBackward', 'logSumExpRows', 'softmaxCrossEntropyBackward', 'sumSquares', 'scale', 'axpy', 'rnnStepForward', 'lstmStepForward', 'gruStepForward'];
 const timing = { on: false };
 for (const n of names) {
   const original = (k[n] as (...a: unknown[]) => unknown).bind(k);

@@ -517,10 +517,15 @@ export function relu_backward(dpre: usize, dy: usize, y: usize, len: i32): void 
 // gates: (B, 4H) i,f,g,o  cPrev, c, tanhC, h: (B, H)   rows b0…b1−1
 // c = f ⊙ cPrev + i ⊙ g ; h = o ⊙ tanh(c)
 export function lstm_forward(gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, H: i32, b0: i32, b1: i32): void {
+  lstm_units(gates, cPrev, c, tanhC, h, H, b0, b1, 0, H);
+}
+
+// lstm_forward over rows b0…b1−1 and units u0…u1−1 only
+@inline function lstm_units(gates: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, H: i32, b0: i32, b1: i32, u0: i32, u1: i32): void {
   for (let b = b0; b < b1; b++) {
     const gi = at(gates, b * 4 * H), gf = at(gi, H), gg = at(gf, H), go = at(gg, H), s = b * H;
-    for (let j = 0; j < H; j += 4) {
-      const n = min(4, H - j);
+    for (let j = u0; j < u1; j += 4) {
+      const n = min(4, u1 - j);
       const i = sigmoid4(loadN(at(gi, j), n)), f = sigmoid4(loadN(at(gf, j), n));
       const g = tanh4(loadN(at(gg, j), n)), o = sigmoid4(loadN(at(go, j), n));
       storeN(at(gi, j), i, n); storeN(at(gf, j), f, n); storeN(at(gg, j), g, n); storeN(at(go, j), o, n);
@@ -557,12 +562,17 @@ export function lstm_backward(gates: usize, cPrev: usize, tanhC: usize, dh: usiz
 
 // gx: (B, 3H) r,z,n  gh: (B, 3H)  hPrev, h: (B, H)   rows b0…b1−1   (PyTorch reset-after)
 export function gru_forward(gx: usize, gh: usize, hPrev: usize, h: usize, H: i32, b0: i32, b1: i32): void {
+  gru_units(gx, gh, hPrev, h, H, b0, b1, 0, H);
+}
+
+// gru_forward over rows b0…b1−1 and units u0…u1−1 only
+@inline function gru_units(gx: usize, gh: usize, hPrev: usize, h: usize, H: i32, b0: i32, b1: i32, u0: i32, u1: i32): void {
   const one = splat(1);
   for (let b = b0; b < b1; b++) {
     const gr = at(gx, b * 3 * H), gz = at(gr, H), gn = at(gz, H);
     const hr = at(gh, b * 3 * H), hz = at(hr, H), hn = at(hz, H), s = b * H;
-    for (let j = 0; j < H; j += 4) {
-      const c = min(4, H - j);
+    for (let j = u0; j < u1; j += 4) {
+      const c = min(4, u1 - j);
       const r = sigmoid4(f32x4.add(loadN(at(gr, j), c), loadN(at(hr, j), c)));
       const z = sigmoid4(f32x4.add(loadN(at(gz, j), c), loadN(at(hz, j), c)));
       const nn = tanh4(f32x4.add(loadN(at(gn, j), c), f32x4.mul(r, loadN(at(hn, j), c))));
@@ -702,4 +712,43 @@ export function axpy(y: usize, x: usize, aBits: i32, len: i32): void {
     const c = min(4, len - i), p = at(y, i);
     storeN(p, f32x4.add(loadN(p, c), f32x4.mul(a, loadN(at(x, i), c))), c);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole recurrent steps, for the hidden units u0…u1−1 (a thread's share: every gate of a unit is
+// computed by the thread that applies the unit's nonlinearity, so a step is one hand-off, and the
+// gates are still in this core's cache when they are used). Per element the same additions in the
+// same order as the separate bias, product and pointwise kernels.
+
+// the recurrent half of `gates` columns [g·H + u0, g·H + u1) for g < count, rows 0…B−1:
+// y[:, cols] += b[cols] (when `b` is not 0), then y[:, cols] += hPrev · W[cols, :]ᵀ
+@inline function recurrent_cols(y: usize, ldy: i32, hPrev: usize, w: usize, b: usize, B: i32, H: i32, count: i32, u0: i32, u1: i32): void {
+  for (let g = 0; g < count; g++) {
+    const col = g * H + u0, width = u1 - u0;
+    if (b != 0) for (let r = 0; r < B; r++) add_into(at(y, r * ldy + col), at(b, col), width);
+    gemm_xwt(at(y, col), ldy, hPrev, at(w, col * H), B, H, width);
+  }
+}
+
+// h: (B, H) x_t·W_ihᵀ + b_ih in, h_t out   h_t = φ(h + b_hh + hPrev·W_hhᵀ), φ = tanh or (relu ≠ 0) ReLU
+export function rnn_step(h: usize, hPrev: usize, wHh: usize, bHh: usize, B: i32, H: i32, relu: i32, u0: i32, u1: i32): void {
+  recurrent_cols(h, H, hPrev, wHh, bHh, B, H, 1, u0, u1);
+  for (let r = 0; r < B; r++) {
+    const row = at(h, r * H + u0), len = u1 - u0;
+    if (relu != 0) relu_in_place(row, len);
+    else tanh_in_place(row, len);
+  }
+}
+
+// gates: (B, 4H) x_t·W_ihᵀ + b_ih in, activated i,f,g,o out; c, tanhC, h: (B, H) out (as lstm_forward)
+export function lstm_step(gates: usize, hPrev: usize, wHh: usize, bHh: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, B: i32, H: i32, u0: i32, u1: i32): void {
+  recurrent_cols(gates, 4 * H, hPrev, wHh, bHh, B, H, 4, u0, u1);
+  lstm_units(gates, cPrev, c, tanhC, h, H, 0, B, u0, u1);
+}
+
+// gx: (B, 3H) x_t·W_ihᵀ + b_ih in, r,z,n out; gh: (B, 3H) hPrev·W_hhᵀ + b_hh out; h: (B, H) out
+export function gru_step(gx: usize, gh: usize, hPrev: usize, wHh: usize, bHh: usize, h: usize, B: i32, H: i32, u0: i32, u1: i32): void {
+  for (let g = 0; g < 3; g++) for (let r = 0; r < B; r++) memory.copy(at(gh, r * 3 * H + g * H + u0), at(bHh, g * H + u0), <usize>(u1 - u0) << 2);
+  recurrent_cols(gh, 3 * H, hPrev, wHh, 0, B, H, 3, u0, u1);
+  gru_units(gx, gh, hPrev, h, H, 0, B, u0, u1);
 }

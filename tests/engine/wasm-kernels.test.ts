@@ -209,6 +209,42 @@ for (const b of backends) {
       }
     });
 
+    it('whole recurrent steps give the bits of their bias, product and pointwise kernels in turn', () => {
+      // H a multiple of 4: the same blocks add the same products, so the same bits; H = 13 has tails
+      for (const [B, H] of [[1, 4], [3, 8], [32, 64], [5, 13]] as const) {
+        const same = H % 4 === 0;
+        const hPrev = rand(B * H), cPrev = rand(B * H);
+        for (const [cell, G] of [['rnn-tanh', 1], ['rnn-relu', 1], ['lstm', 4], ['gru', 3]] as const) {
+          const w = rand(G * H * H, 0.3), bias = rand(G * H), pre = rand(B * G * H, 2);
+          const W = place(b, w), Bh = place(b, bias), HP = place(b, hPrev), CP = place(b, cPrev);
+          const one = { y: place(b, pre), gh: b.f32(B * G * H), c: b.f32(B * H), tc: b.f32(B * H), h: b.f32(B * H) };
+          const two = { y: place(b, pre), gh: b.f32(B * G * H), c: b.f32(B * H), tc: b.f32(B * H), h: b.f32(B * H) };
+          if (cell === 'lstm') {
+            k.lstmStepForward(one.y, HP, W, Bh, CP, one.c, one.tc, one.h, B, H);
+            k.addBias(two.y, Bh, B, G * H);
+            k.gemmXWt(two.y, HP, W, B, H, G * H);
+            k.lstmPointwiseForward(two.y, CP, two.c, two.tc, two.h, B, H);
+          } else if (cell === 'gru') {
+            k.gruStepForward(one.y, one.gh, HP, W, Bh, one.h, B, H);
+            k.addBias(two.gh, Bh, B, G * H);
+            k.gemmXWt(two.gh, HP, W, B, H, G * H);
+            k.gruPointwiseForward(two.y, two.gh, HP, two.h, B, H);
+          } else {
+            const relu = cell === 'rnn-relu';
+            k.rnnStepForward(one.y, HP, W, Bh, B, H, relu);
+            k.addBias(two.y, Bh, B, H);
+            k.gemmXWt(two.y, HP, W, B, H, H);
+            if (relu) k.reluInPlace(two.y, B * H);
+            else k.tanhInPlace(two.y, B * H);
+          }
+          for (const key of ['y', 'gh', 'c', 'tc', 'h'] as const) {
+            if (same) expect(Array.from(one[key]), `${cell} ${B}×${H} ${key}`).toEqual(Array.from(two[key]));
+            else expectClose(one[key], two[key], 1e-6, `${cell} ${B}×${H} ${key}`);
+          }
+        }
+      }
+    });
+
     it('LSTM and GRU pointwise forward and backward for batch rows with tails', () => {
       for (const [B, H] of [[1, 1], [3, 5], [4, 8], [2, 13]] as const) {
         const gates = rand(B * 4 * H, 3), cPrev = rand(B * H), dh = rand(B * H), dc = rand(B * H);

@@ -11,10 +11,7 @@ import type { CellWeights } from './cell-weights';
 // hPrev: (B, H)  gx: (B, 3H) x_t·W_ihᵀ + b_ih on entry, r,z,n on exit
 // gh: (B, 3H) h_{t−1}·W_hhᵀ + b_hh, overwritten (kept for backward)  h: (B, H) h_t, overwritten
 export function gruStepForward(k: Kernels, w: CellWeights, hPrev: FloatArray, gx: FloatArray, gh: FloatArray, h: FloatArray, B: number, H: number): void {
-  gh.fill(0);
-  k.addBias(gh, w.bHh, B, 3 * H);
-  k.gemmXWt(gh, hPrev, w.wHh, B, H, 3 * H);
-  k.gruPointwiseForward(gx, gh, hPrev, h, B, H);
+  k.gruStepForward(gx, gh, hPrev, w.wHh, w.bHh, h, B, H);
 }
 
 // gx: (B, 3H) r,z,n  gh: (B, 3H)  hPrev, dh: (B, H)

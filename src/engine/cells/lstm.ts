@@ -14,9 +14,7 @@ export function lstmStepForward(
   k: Kernels, w: CellWeights, hPrev: FloatArray, cPrev: FloatArray, gates: FloatArray,
   c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number,
 ): void {
-  k.addBias(gates, w.bHh, B, 4 * H);
-  k.gemmXWt(gates, hPrev, w.wHh, B, H, 4 * H);
-  k.lstmPointwiseForward(gates, cPrev, c, tanhC, h, B, H);
+  k.lstmStepForward(gates, hPrev, w.wHh, w.bHh, cPrev, c, tanhC, h, B, H);
 }
 
 // gates: (B, 4H) activations  cPrev, tanhC, dh: (B, H)

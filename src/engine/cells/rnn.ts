@@ -11,10 +11,7 @@ import type { CellWeights, Nonlinearity } from './cell-weights';
 
 // hPrev: (B, H)  h: (B, H) holds x_t·W_ihᵀ + b_ih on entry and h_t on exit
 export function rnnStepForward(k: Kernels, w: CellWeights, hPrev: FloatArray, h: FloatArray, B: number, H: number, nonlinearity: Nonlinearity): void {
-  k.addBias(h, w.bHh, B, H);
-  k.gemmXWt(h, hPrev, w.wHh, B, H, H);
-  if (nonlinearity === 'tanh') k.tanhInPlace(h, B * H);
-  else k.reluInPlace(h, B * H);
+  k.rnnStepForward(h, hPrev, w.wHh, w.bHh, B, H, nonlinearity === 'relu');
 }
 
 // h, dh: (B, H) h_t and ∂L/∂h_t  dPre: (B, H) ∂L/∂(pre-activation), overwritten

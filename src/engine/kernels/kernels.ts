@@ -66,6 +66,17 @@ export interface Kernels {
   // y, x: (len)                            y = y + a · x
   axpy(y: FloatArray, x: FloatArray, len: number, a: number): void;
 
+  // One recurrent step over B rows (d2l's cells, PyTorch's gate order); the input half x_t·W_ihᵀ + b_ih
+  // is already in h / gates / gx, wHh: (G·H, H) and bHh: (G·H) are the layer's recurrent weights.
+  // Each gives the same numbers as its bias, product and pointwise kernels in turn, in one call
+  // (one hand-off for threaded kernels, the gates still in cache when the nonlinearity reads them).
+  // h: (B, H) in: x_t·W_ihᵀ + b_ih, out: φ(h + b_hh + hPrev·W_hhᵀ), φ = ReLU when `relu`, else tanh
+  rnnStepForward(h: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, B: number, H: number, relu: boolean): void;
+  // gates: (B, 4H) in: x_t·W_ihᵀ + b_ih, out: activated i,f,g,o; c, tanhC, h: (B, H) out (lstmPointwiseForward)
+  lstmStepForward(gates: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void;
+  // gx: (B, 3H) in: x_t·W_ihᵀ + b_ih, out: r,z,n; gh: (B, 3H) out: hPrev·W_hhᵀ + b_hh; h: (B, H) out
+  gruStepForward(gx: FloatArray, gh: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, h: FloatArray, B: number, H: number): void;
+
   // gates: (B, 4H) pre-activations i,f,g,o in, activations out  cPrev, c, tanhC, h: (B, H)
   // c = f ⊙ cPrev + i ⊙ g ; h = o ⊙ tanh(c)   (overwrites gates, c, tanhC, h)
   lstmPointwiseForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void;

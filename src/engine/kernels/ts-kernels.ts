@@ -5,6 +5,7 @@ import {
   lstmPointwiseForward, mul, reluBackward, reluInPlace, scale, scatterColsAdd, scatterRowsAdd, softmaxCrossEntropyBackward, sumRows,
   sumSquares, tanhBackward, tanhInPlace,
 } from './ts-pointwise';
+import { gruStepForward, lstmStepForward, rnnStepForward } from './ts-steps';
 
 /** The portable implementation of `Kernels`: plain TypeScript, 4×4 register-blocked products. */
 export const tsKernels: Kernels = {
@@ -14,6 +15,7 @@ export const tsKernels: Kernels = {
   gatherColsAdd, scatterColsAdd, gatherRows, scatterRowsAdd,
   addInto, mul, tanhInPlace, reluInPlace, tanhBackward, reluBackward,
   logSumExpRows, softmaxCrossEntropyBackward, sumSquares, scale, axpy,
+  rnnStepForward, lstmStepForward, gruStepForward,
   lstmPointwiseForward, lstmPointwiseBackward,
   gruPointwiseForward, gruPointwiseBackward,
 };

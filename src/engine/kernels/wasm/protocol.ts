@@ -23,6 +23,7 @@ export const KERNEL_OPS = [
   'lstm_forward', 'lstm_backward', 'gru_forward', 'gru_backward',
   'tanh_in_place', 'relu_in_place', 'tanh_backward', 'relu_backward', 'gemm_tn', 'pack_strips',
   'lse_rows', 'xent_backward', 'sum_squares', 'scale_in_place', 'axpy',
+  'rnn_step', 'lstm_step', 'gru_step',
 ] as const;
 export type KernelOp = (typeof KERNEL_OPS)[number];
 

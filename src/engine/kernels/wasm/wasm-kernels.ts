@@ -72,6 +72,7 @@ const I_LSTM_F = opIndex('lstm_forward'), I_LSTM_B = opIndex('lstm_backward'), I
 const I_TN = opIndex('gemm_tn'), I_STRIPS = opIndex('pack_strips');
 const I_LSE = opIndex('lse_rows'), I_XENT_B = opIndex('xent_backward'), I_SQUARES = opIndex('sum_squares');
 const I_SCALE = opIndex('scale_in_place'), I_AXPY = opIndex('axpy');
+const I_RNN_STEP = opIndex('rnn_step'), I_LSTM_STEP = opIndex('lstm_step'), I_GRU_STEP = opIndex('gru_step');
 const I_TANH = opIndex('tanh_in_place'), I_RELU = opIndex('relu_in_place'), I_TANH_B = opIndex('tanh_backward'), I_RELU_B = opIndex('relu_backward');
 
 /** The compiled module of a variant; throws where the runtime cannot compile it synchronously. */
@@ -521,6 +522,32 @@ export class WasmKernels implements Kernels {
     if (!(this.own(y) && this.own(x))) return tsKernels.axpy(y, x, len, a);
     const Y = this.ptr(y), X = this.ptr(x), bits = f32Bits(a), units = Math.ceil(len / 4);
     this.split(I_AXPY, this.parts(len * 2, units), units, (p, q) => [Y + p * 16, X + p * 16, bits, Math.min(len, q * 4) - p * 4]);
+  }
+
+  // a whole step, split between the threads by hidden units in fours: each thread computes every
+  // gate of its units and applies their nonlinearity (`pointwise`: its cost per unit and row)
+  private step(op: number, B: number, H: number, gates: number, pointwise: number, args: number[]): void {
+    const units = Math.ceil(H / 4);
+    this.split(op, this.parts(2 * B * H * gates * H + B * H * pointwise, units), units, (a, b) => [...args, a * 4, Math.min(H, b * 4)]);
+  }
+
+  rnnStepForward(h: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, B: number, H: number, relu: boolean): void {
+    if (!(this.own(h) && this.own(hPrev) && this.own(wHh) && this.own(bHh))) return tsKernels.rnnStepForward(h, hPrev, wHh, bHh, B, H, relu);
+    this.step(I_RNN_STEP, B, H, 1, relu ? 2 : 50, [this.ptr(h), this.ptr(hPrev), this.ptr(wHh), this.ptr(bHh), B, H, relu ? 1 : 0]);
+  }
+
+  lstmStepForward(gates: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void {
+    if (!(this.own(gates) && this.own(hPrev) && this.own(wHh) && this.own(bHh) && this.own(cPrev) && this.own(c) && this.own(tanhC) && this.own(h))) {
+      return tsKernels.lstmStepForward(gates, hPrev, wHh, bHh, cPrev, c, tanhC, h, B, H);
+    }
+    this.step(I_LSTM_STEP, B, H, 4, 100, [this.ptr(gates), this.ptr(hPrev), this.ptr(wHh), this.ptr(bHh), this.ptr(cPrev), this.ptr(c), this.ptr(tanhC), this.ptr(h), B, H]);
+  }
+
+  gruStepForward(gx: FloatArray, gh: FloatArray, hPrev: FloatArray, wHh: FloatArray, bHh: FloatArray, h: FloatArray, B: number, H: number): void {
+    if (!(this.own(gx) && this.own(gh) && this.own(hPrev) && this.own(wHh) && this.own(bHh) && this.own(h))) {
+      return tsKernels.gruStepForward(gx, gh, hPrev, wHh, bHh, h, B, H);
+    }
+    this.step(I_GRU_STEP, B, H, 3, 80, [this.ptr(gx), this.ptr(gh), this.ptr(hPrev), this.ptr(wHh), this.ptr(bHh), this.ptr(h), B, H]);
   }
 
   lstmPointwiseForward(gates: FloatArray, cPrev: FloatArray, c: FloatArray, tanhC: FloatArray, h: FloatArray, B: number, H: number): void {
